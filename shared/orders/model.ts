@@ -1,0 +1,86 @@
+/** The order lifecycle of design.md §4. */
+export const ORDER_STATUSES = [
+  'CREATING',
+  'PENDING',
+  'PAID',
+  'FAILED',
+  'EXPIRED',
+  'REVIEW',
+  'REFUNDED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Statuses whose outcome at ZaloPay is still open: only these are status-checked. */
+export const UNSETTLED_STATUSES: readonly OrderStatus[] = ['CREATING', 'PENDING'];
+export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.includes(status);
+
+/**
+ * Why an order needs a person: the amount paid differs, money arrived after we closed the order,
+ * the outcome stayed unknown for 47 h, or ZaloPay reported a payment for an order we never stored.
+ */
+export type ReviewReason = 'AMOUNT_MISMATCH' | 'PAID_AFTER_CLOSE' | 'UNRESOLVED' | 'ORPHAN_PAYMENT';
+
+export interface OrderItem {
+  id?: string;
+  name: string;
+  /** Unit price in VND. */
+  price: number;
+  quantity: number;
+}
+
+export type Metadata = Readonly<Record<string, string | number | boolean | null>>;
+
+/** ZaloPay's codes when it refused the order at create time or reported it failed on query. */
+export interface Failure {
+  returnCode: number;
+  subReturnCode?: number;
+  subReturnMessage?: string;
+}
+
+export interface Order {
+  appTransId: string;
+  status: OrderStatus;
+  /** Incremented by every write; each transition is conditional on (status, version). */
+  version: number;
+  /** VND. */
+  amount: number;
+  description: string;
+  appUser: string;
+  items: readonly OrderItem[];
+  bankCode: string;
+  returnUrl?: string;
+  metadata?: Metadata;
+  expireDurationSeconds: number;
+  /** ISO-8601 UTC timestamps. */
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  orderUrl?: string;
+  qrCode?: string;
+  zpTransToken?: string;
+  zpTransId?: string;
+  /** What ZaloPay says was collected, when it differs from or confirms `amount`. */
+  paidAmount?: number;
+  paidAt?: string;
+  settledBy?: 'callback' | 'query';
+  review?: { reason: ReviewReason };
+  failure?: Failure;
+  refundedAmount: number;
+  /** The next status check while unsettled: the sweeper finds overdue ones by `at`. */
+  nextCheck?: { attempt: number; at: string };
+}
+
+/** One line of an order's append-only history: something ZaloPay told us, and what it did. */
+export interface HistoryEntry {
+  at: string;
+  /** What was observed. */
+  kind: 'CREATE' | 'CALLBACK' | 'QUERY' | 'REDIRECT' | 'REFUND';
+  /** Who caused it: a callback, a scheduled check, the sweeper, a merchant, a redirect. */
+  trigger?: string;
+  /** The observation: codes, amounts, ids; for a callback the raw verified `data` and `mac`. */
+  detail: Readonly<Record<string, unknown>>;
+  /** The status change it caused, if any. */
+  outcome: 'CHANGED' | 'DUPLICATE' | 'NO_CHANGE' | 'CREATED';
+  from?: OrderStatus;
+  to?: OrderStatus;
+}

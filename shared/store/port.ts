@@ -1,0 +1,57 @@
+import type { HistoryEntry, Order, OrderStatus } from '../orders/model';
+
+/** A scheduled status check that is due, as found by the overdue-check index. */
+export interface DueCheck {
+  appTransId: string;
+  attempt: number;
+  at: string;
+}
+
+/**
+ * Where orders live. Every write that changes an order is conditional, so concurrent writers
+ * (callback, redirect, status check, sweeper) can race and exactly one of them wins.
+ */
+export interface OrderStore {
+  get(appTransId: string): Promise<Order | undefined>;
+  /** Stores a new order; false if one with this id already exists. */
+  create(order: Order): Promise<boolean>;
+  /**
+   * Replaces the order with `next` if the stored one still has `expected` status and version;
+   * false when another writer got there first (re-read and decide again).
+   */
+  replace(next: Order, expected: { status: OrderStatus; version: number }): Promise<boolean>;
+  appendHistory(appTransId: string, entry: HistoryEntry): Promise<void>;
+  /** Oldest first. */
+  history(appTransId: string): Promise<HistoryEntry[]>;
+  /** Unsettled orders whose next check is due at or before `now` (ISO), oldest first. */
+  listDueChecks(now: string, limit: number): Promise<DueCheck[]>;
+}
+
+/** A stored answer to replay for a repeated Idempotency-Key. */
+export interface StoredResponse {
+  statusCode: number;
+  body: string;
+}
+
+export type IdempotencyClaim =
+  /** The key is ours: go ahead, then complete or release it. */
+  | { kind: 'claimed' }
+  /** Same key, same request, finished: answer with the stored response. */
+  | { kind: 'replay'; response: StoredResponse }
+  /** Same key, different request. */
+  | { kind: 'mismatch' }
+  /** Same key, same request, still being processed by another call. */
+  | { kind: 'in-progress' };
+
+/** Idempotency-Key records, kept for 24 h. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for a request with `requestHash` until `leaseUntil` (ISO): a claim whose
+   * holder died mid-request may be taken over once its lease has passed.
+   */
+  claim(key: string, requestHash: string, now: string, leaseUntil: string): Promise<IdempotencyClaim>;
+  /** Records the final response so repeats replay it. */
+  complete(key: string, requestHash: string, response: StoredResponse): Promise<void>;
+  /** Forgets the key after an attempt that ended in an error, so it may be used again. */
+  release(key: string, requestHash: string): Promise<void>;
+}
