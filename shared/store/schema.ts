@@ -17,6 +17,8 @@ export const DUE_CHECKS_INDEX = {
   name: 'due-checks',
   partitionKey: 'dueShard',
   sortKey: 'dueAt',
+  /** Projected besides the keys: just what the sweeper needs to schedule a check. */
+  nonKeyAttributes: ['appTransId', 'nextCheck'],
 } as const;
 
 /** Unsettled orders spread over this many index partitions (write sharding). */

@@ -1,0 +1,94 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../shared/store/dynamo-client';
+import { tableDefinition } from '../shared/store/table';
+
+/** The subset of dynalite's options we use (it ships no type declarations). */
+interface DynaliteOptions {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+
+// dynalite is CommonJS without types; requiring it keeps the compiler from needing a declaration.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
+
+/** The table name the local runtime uses unless told otherwise. */
+export const LOCAL_TABLE_NAME = 'zalopay-qr';
+
+/** Options of {@link startLocalDynamo}. */
+export interface LocalDynamoOptions {
+  /** A LevelDB directory to persist to (created if missing); in memory when absent. */
+  dataDir?: string;
+  tableName?: string;
+}
+
+/** A running embedded DynamoDB with its table ready. */
+export interface LocalDynamo {
+  /** `http://127.0.0.1:<port>`, for any other SDK client or the AWS CLI. */
+  endpoint: string;
+  /** A document client for the adapters, already pointed at `endpoint`. */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Destroys the client and stops the server (flushing the LevelDB store when persisted). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on a free loopback port and creates the table of `schema.ts` unless the data
+ * directory already holds it. The client has a dummy region and static credentials, so nothing
+ * looks for real AWS credentials.
+ */
+export const startLocalDynamo = async ({
+  dataDir,
+  tableName = LOCAL_TABLE_NAME,
+}: LocalDynamoOptions = {}): Promise<LocalDynamo> => {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const base = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const close = async () => {
+    base.destroy();
+    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  };
+  try {
+    await ensureTable(base, tableName);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, client: createDocumentClient(base), tableName, close };
+};
+
+const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  }
+  // dynalite turns the table ACTIVE on its next tick, normally before the first describe returns.
+  await waitUntilTableExists({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 10 }, { TableName: tableName });
+};

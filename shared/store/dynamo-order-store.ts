@@ -1,0 +1,201 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { HistoryEntry, Order, OrderStatus } from '../orders/model';
+import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './dynamo-client';
+import type { DueCheck, OrderStore } from './port';
+import { DUE_CHECKS_INDEX, DUE_SHARDS, TABLE_KEYS } from './schema';
+
+const PK = TABLE_KEYS.partitionKey;
+const SK = TABLE_KEYS.sortKey;
+const ORDER_SK = 'ORDER';
+const HISTORY_PREFIX = 'HISTORY#';
+/** Attributes that only address the item; never part of an Order or a HistoryEntry. */
+const ADDRESSING = [PK, SK, DUE_CHECKS_INDEX.partitionKey, DUE_CHECKS_INDEX.sortKey];
+
+type Item = Record<string, unknown>;
+
+/** Options of {@link DynamoOrderStore}. */
+export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
+  /**
+   * Items per Query page for history and due checks. DynamoDB's 1 MB page cap applies anyway;
+   * a small value makes the pagination paths easy to exercise.
+   */
+  pageSize?: number;
+}
+
+/** The partition key of an order and its history. */
+export const orderPk = (appTransId: string): string => `ORDER#${appTransId}`;
+
+/** The overdue-check index partition of an order: a stable hash of its id, so rewrites never move it. */
+export const dueShardOf = (appTransId: string): string =>
+  `DUE#${createHash('sha256').update(appTransId).digest().readUInt32BE(0) % DUE_SHARDS}`;
+
+const ALL_DUE_SHARDS = Array.from({ length: DUE_SHARDS }, (_, n) => `DUE#${n}`);
+
+// A per-process sequence ahead of the random part keeps entries one writer appends with the same
+// timestamp (a fixed test clock, or two within a millisecond) in the order they were appended.
+let historySequence = 0;
+const historySk = (at: string): string =>
+  `${HISTORY_PREFIX}${canonicalIso(at)}#${(historySequence++).toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
+
+const toOrderItem = (order: Order): Item => ({
+  ...order,
+  [PK]: orderPk(order.appTransId),
+  [SK]: ORDER_SK,
+  // Only orders awaiting a check carry the index keys, so the sparse index holds nothing else.
+  ...(order.nextCheck && {
+    [DUE_CHECKS_INDEX.partitionKey]: dueShardOf(order.appTransId),
+    [DUE_CHECKS_INDEX.sortKey]: canonicalIso(order.nextCheck.at),
+  }),
+});
+
+const withoutAddressing = <T>(item: Item): T => {
+  const copy = { ...item };
+  for (const attribute of ADDRESSING) delete copy[attribute];
+  return copy as T;
+};
+
+/**
+ * {@link OrderStore} on the single table of `schema.ts`. Every order write is one conditional
+ * PutItem, so racing writers cannot both win; reads of an order are strongly consistent.
+ */
+export class DynamoOrderStore implements OrderStore {
+  readonly #client: DynamoStoreOptions['client'];
+  readonly #tableName: string;
+  readonly #pageSize: number | undefined;
+
+  constructor({ client, tableName, pageSize }: DynamoOrderStoreOptions) {
+    this.#client = client;
+    this.#tableName = tableName;
+    this.#pageSize = pageSize;
+  }
+
+  async get(appTransId: string): Promise<Order | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { [PK]: orderPk(appTransId), [SK]: ORDER_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item && withoutAddressing<Order>(Item);
+  }
+
+  async create(order: Order): Promise<boolean> {
+    return this.#conditionalPut(toOrderItem(order), 'attribute_not_exists(#pk)', { '#pk': PK });
+  }
+
+  async replace(next: Order, expected: { status: OrderStatus; version: number }): Promise<boolean> {
+    return this.#conditionalPut(
+      toOrderItem(next),
+      '#status = :status AND #version = :version',
+      { '#status': 'status', '#version': 'version' },
+      { ':status': expected.status, ':version': expected.version },
+    );
+  }
+
+  async appendHistory(appTransId: string, entry: HistoryEntry): Promise<void> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: { ...entry, [PK]: orderPk(appTransId), [SK]: historySk(entry.at) },
+        // History is append-only: a write must never replace an entry, however unlikely the clash.
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+      }),
+    );
+  }
+
+  async history(appTransId: string): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    const pages = this.#query({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': orderPk(appTransId), ':prefix': HISTORY_PREFIX },
+      ScanIndexForward: true,
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) entries.push(withoutAddressing<HistoryEntry>(item));
+    }
+    return entries;
+  }
+
+  async listDueChecks(now: string, limit: number): Promise<DueCheck[]> {
+    if (limit < 1) return [];
+    const cutoff = canonicalIso(now);
+    const perShard = await Promise.all(ALL_DUE_SHARDS.map((shard) => this.#dueInShard(shard, cutoff, limit)));
+    return perShard
+      .flat()
+      .sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.check.appTransId, b.check.appTransId))
+      .slice(0, limit)
+      .map(({ check }) => check);
+  }
+
+  /** The `limit` oldest due checks of one shard: the merge never needs more from any shard. */
+  async #dueInShard(
+    shard: string,
+    cutoff: string,
+    limit: number,
+  ): Promise<{ dueAt: string; check: DueCheck }[]> {
+    const found: { dueAt: string; check: DueCheck }[] = [];
+    const pages = this.#query(
+      {
+        IndexName: DUE_CHECKS_INDEX.name,
+        KeyConditionExpression: '#shard = :shard AND #dueAt <= :cutoff',
+        ExpressionAttributeNames: {
+          '#shard': DUE_CHECKS_INDEX.partitionKey,
+          '#dueAt': DUE_CHECKS_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: { ':shard': shard, ':cutoff': cutoff },
+        ScanIndexForward: true,
+      },
+      limit,
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const { appTransId, nextCheck } = item as Pick<Order, 'appTransId'> &
+          Required<Pick<Order, 'nextCheck'>>;
+        found.push({
+          dueAt: item[DUE_CHECKS_INDEX.sortKey] as string,
+          check: { appTransId, attempt: nextCheck.attempt, at: nextCheck.at },
+        });
+      }
+      if (found.length >= limit) break;
+    }
+    return found.slice(0, limit);
+  }
+
+  #query(input: Omit<QueryCommandInput, 'TableName'>, wanted?: number) {
+    const pageSize = this.#pageSize ?? wanted;
+    return paginateQuery(
+      { client: this.#client, ...(pageSize !== undefined && { pageSize }) },
+      { ...input, TableName: this.#tableName },
+    );
+  }
+
+  async #conditionalPut(
+    item: Item,
+    condition: string,
+    names: Record<string, string>,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

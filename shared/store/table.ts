@@ -1,0 +1,32 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DUE_CHECKS_INDEX, TABLE_KEYS } from './schema';
+
+/**
+ * The table of `schema.ts` as a CreateTable request, for the local runtime and the tests (the CDK
+ * stack declares the same from the same constants). TTL on `ttl` is enabled separately: it is
+ * not part of CreateTable, and dynalite ignores it.
+ */
+export const tableDefinition = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+    { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+    { AttributeName: DUE_CHECKS_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: DUE_CHECKS_INDEX.sortKey, AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+    { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: DUE_CHECKS_INDEX.name,
+      KeySchema: [
+        { AttributeName: DUE_CHECKS_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: DUE_CHECKS_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DUE_CHECKS_INDEX.nonKeyAttributes] },
+    },
+  ],
+});
