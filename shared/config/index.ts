@@ -29,6 +29,8 @@ export interface AppConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Seconds, fractions allowed so tests can run the whole schedule in milliseconds. */
+const seconds = (min: number, max: number) => z.coerce.number().min(min).max(max);
 const httpUrl = z
   .string()
   .url()
@@ -37,14 +39,14 @@ const httpUrl = z
 
 const schema = z
   .object({
-    PORT: int(1, 65535).default(3000),
+    PORT: int(0, 65535).default(3000),
     PUBLIC_BASE_URL: httpUrl.optional(),
     ZALOPAY_CALLBACK_URL: httpUrl.optional(),
     ZALOPAY_API_BASE: httpUrl.optional(),
     ZALOPAY_TIMEOUT_MS: int(100, 60_000).default(10_000),
-    STATUS_CHECK_DELAY_SECONDS: int(0, 47 * 3600).default(1200),
-    STATUS_RECHECK_SECONDS: int(0, 3600).default(60),
-    EXPIRY_GRACE_SECONDS: int(0, 86_400).default(300),
+    STATUS_CHECK_DELAY_SECONDS: seconds(0, 47 * 3600).default(1200),
+    STATUS_RECHECK_SECONDS: seconds(0.001, 3600).default(60),
+    EXPIRY_GRACE_SECONDS: seconds(0, 86_400).default(300),
     AMOUNT_MIN: int(1, Number.MAX_SAFE_INTEGER).default(1000),
     AMOUNT_MAX: int(1, Number.MAX_SAFE_INTEGER).default(50_000_000),
     MERCHANT_NAME: z.string().min(1).max(50).default('ZaloPay QR demo'),

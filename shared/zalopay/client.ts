@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ZaloPayOperation } from './codes';
+import { isRequestLevelCode, type ZaloPayOperation } from './codes';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from './errors';
 import { parseZaloPayJson } from './json';
 import { createOrderMac, nfc, queryOrderMac, queryRefundMac, refundMac } from './mac';
@@ -209,8 +209,9 @@ export class ZaloPayClient implements ZaloPayGateway {
       status = response.status;
       raw = await response.text();
     } catch (cause) {
-      const timedOut =
-        cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      // By name, not instanceof: fetch's DOMException may come from another realm.
+      const name = (cause as { name?: unknown } | undefined)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw new ZaloPayUnavailableError(
         operation,
         timedOut ? 'timeout' : 'network',
@@ -256,8 +257,12 @@ const rejected = (operation: ZaloPayOperation, a: Envelope): ZaloPayRejectedErro
     a.sub_return_message,
   );
 
-/** 1, 2 and 3 are answers about the order or refund; anything else is a refusal of the request. */
+/**
+ * 1, 2 and 3 are answers about the order or refund; anything else, and a 2 whose sub code is about
+ * the request (bad MAC, rate limit…), is a refusal of the request.
+ */
 const settled = (operation: ZaloPayOperation, a: Envelope): 1 | 2 | 3 => {
+  if (a.return_code === 2 && isRequestLevelCode(a.sub_return_code)) throw rejected(operation, a);
   if (a.return_code === 1 || a.return_code === 2 || a.return_code === 3) return a.return_code;
   throw rejected(operation, a);
 };

@@ -88,6 +88,14 @@ const BY_OPERATION: Record<ZaloPayOperation, Record<number, ZaloPayCode>> = {
 export const describeCode = (operation: ZaloPayOperation, value: number): ZaloPayCode | undefined =>
   BY_OPERATION[operation][value] ?? COMMON[value];
 
+/**
+ * True for codes about the request itself (bad MAC, bad parameters, rate limit, maintenance)
+ * rather than about the order or refund it names. A query answering `2` with one of these says
+ * nothing about the order, so it must not fail the order.
+ */
+export const isRequestLevelCode = (value: number | undefined): boolean =>
+  value !== undefined && value in COMMON;
+
 /** Every code documented for `operation` (shared ones included), for tests and docs. */
 export const documentedCodes = (operation: ZaloPayOperation): number[] =>
   [...new Set([...Object.keys(COMMON), ...Object.keys(BY_OPERATION[operation])].map(Number))].sort(

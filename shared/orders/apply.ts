@@ -1,0 +1,59 @@
+import type { Clock } from '../clock';
+import type { OrderStore } from '../store/port';
+import type { HistoryEntry, Order, OrderStatus } from './model';
+import { decide, type OrderEvent } from './transitions';
+
+export type Applied =
+  | { outcome: 'CHANGED'; order: Order; from: OrderStatus }
+  /** A new record was stored (an orphan payment). */
+  | { outcome: 'CREATED'; order: Order }
+  | { outcome: 'DUPLICATE'; order: Order }
+  | { outcome: 'NO_CHANGE'; order: Order }
+  | { outcome: 'NOT_FOUND' };
+
+/** Thrown when writers kept colliding on one order for longer than any real race lasts. */
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}
+
+const MAX_ROUNDS = 10;
+
+/**
+ * Applies an event to a stored order: read, decide, write conditionally on the status and version
+ * that were read. A lost race is not an error: re-read and decide again, so the loser answers from
+ * what the winner wrote (a duplicate, an ignored event) or retries when its event still applies
+ * (only the version moved). The event may depend on the order it meets (a query answer does).
+ */
+export const applyEvent = async (
+  deps: { store: OrderStore; clock: Clock },
+  appTransId: string,
+  event: OrderEvent | ((order: Order) => OrderEvent | undefined),
+): Promise<Applied> => {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const order = await deps.store.get(appTransId);
+    if (!order) return { outcome: 'NOT_FOUND' };
+    const e = typeof event === 'function' ? event(order) : event;
+    if (!e) return { outcome: 'NO_CHANGE', order };
+    const decision = decide(order, e, deps.clock());
+    if (decision.kind === 'duplicate') return { outcome: 'DUPLICATE', order };
+    if (decision.kind === 'ignore') return { outcome: 'NO_CHANGE', order };
+    if (await deps.store.replace(decision.order, { status: order.status, version: order.version })) {
+      return { outcome: 'CHANGED', order: decision.order, from: order.status };
+    }
+  }
+  throw new ConcurrentUpdateError(`order ${appTransId} kept changing under ${MAX_ROUNDS} writers`);
+};
+
+/** The history fields describing what applying an event did. */
+export const outcomeOf = (applied: Applied): Pick<HistoryEntry, 'outcome' | 'from' | 'to'> => {
+  switch (applied.outcome) {
+    case 'CHANGED':
+      return { outcome: 'CHANGED', from: applied.from, to: applied.order.status };
+    case 'CREATED':
+      return { outcome: 'CREATED', to: applied.order.status };
+    case 'NOT_FOUND':
+      return { outcome: 'NO_CHANGE' };
+    default:
+      return { outcome: applied.outcome, to: applied.order.status };
+  }
+};

@@ -1,0 +1,117 @@
+import type { Failure, Order } from './model';
+import { isUnsettled } from './model';
+
+/** Everything that can happen to an order, as facts already verified by the caller. */
+export type OrderEvent =
+  /** ZaloPay created the order (create answered 1). */
+  | { type: 'CREATE_ACCEPTED'; orderUrl: string; zpTransToken: string; qrCode?: string }
+  /** ZaloPay refused to create it. */
+  | { type: 'CREATE_REJECTED'; failure: Failure }
+  /** ZaloPay collected money for it: a verified callback, or a query answering 1. */
+  | { type: 'PAID'; via: 'callback' | 'query'; amount: number; zpTransId?: string; paidAt: string }
+  /** The status query answered 2: the order failed, or (sub code -54) expired. */
+  | { type: 'QUERY_FAILED'; failure: Failure }
+  /** Still unpaid and nobody is paying, well past its expiry. */
+  | { type: 'EXPIRED' }
+  /** No final answer before the 48 h query window closes: a person must look. */
+  | { type: 'UNRESOLVED' }
+  /** The next status check was arranged. */
+  | { type: 'CHECK_SCHEDULED'; next: { attempt: number; at: string } };
+
+export type Decision =
+  /** Write `order` (conditional on the current status and version). */
+  | { kind: 'change'; order: Order }
+  /** The event was already applied: a repeated callback, a query confirming a known payment. */
+  | { kind: 'duplicate' }
+  /** The event has no effect in this state (e.g. an expiry reaching an order that was paid). */
+  | { kind: 'ignore' };
+
+const IGNORE: Decision = { kind: 'ignore' };
+const DUPLICATE: Decision = { kind: 'duplicate' };
+
+/**
+ * The state machine of design.md §4, as a pure function: the current order, an event and the
+ * time give the next order, or why nothing changes. PAID never goes back.
+ */
+export const decide = (order: Order, event: OrderEvent, now: Date): Decision => {
+  const at = now.toISOString();
+  /** A status change: new version, new updatedAt, and no more checks once settled. */
+  const move = (patch: Partial<Order> & Pick<Order, 'status'>): Decision => {
+    const next: Order = { ...order, ...patch, version: order.version + 1, updatedAt: at };
+    if (!isUnsettled(next.status)) delete next.nextCheck;
+    if (patch.review === undefined && 'review' in patch) delete next.review;
+    return { kind: 'change', order: next };
+  };
+
+  switch (event.type) {
+    case 'CREATE_ACCEPTED':
+      if (order.status !== 'CREATING') return order.orderUrl === event.orderUrl ? DUPLICATE : IGNORE;
+      return move({
+        status: 'PENDING',
+        orderUrl: event.orderUrl,
+        zpTransToken: event.zpTransToken,
+        ...(event.qrCode ? { qrCode: event.qrCode } : {}),
+      });
+
+    case 'CREATE_REJECTED':
+      return order.status === 'CREATING' ? move({ status: 'FAILED', failure: event.failure }) : IGNORE;
+
+    case 'PAID':
+      return paid(order, event, move);
+
+    case 'QUERY_FAILED':
+      if (!isUnsettled(order.status)) return IGNORE;
+      return event.failure.subReturnCode === -54
+        ? move({ status: 'EXPIRED' })
+        : move({ status: 'FAILED', failure: event.failure });
+
+    case 'EXPIRED':
+      return isUnsettled(order.status) ? move({ status: 'EXPIRED' }) : IGNORE;
+
+    case 'UNRESOLVED':
+      return isUnsettled(order.status)
+        ? move({ status: 'REVIEW', review: { reason: 'UNRESOLVED' } })
+        : IGNORE;
+
+    case 'CHECK_SCHEDULED':
+      if (!isUnsettled(order.status)) return IGNORE;
+      // Bookkeeping, not a change a client can see: the version moves, updatedAt does not.
+      return { kind: 'change', order: { ...order, version: order.version + 1, nextCheck: event.next } };
+  }
+};
+
+const paid = (
+  order: Order,
+  event: Extract<OrderEvent, { type: 'PAID' }>,
+  move: (patch: Partial<Order> & Pick<Order, 'status'>) => Decision,
+): Decision => {
+  const payment: Partial<Order> = {
+    paidAmount: event.amount,
+    paidAt: event.paidAt,
+    settledBy: event.via,
+    ...(event.zpTransId ? { zpTransId: event.zpTransId } : {}),
+  };
+  const amountDiffers = event.amount !== order.amount;
+  switch (order.status) {
+    case 'CREATING':
+    case 'PENDING':
+      return amountDiffers
+        ? move({ status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' }, ...payment })
+        : move({ status: 'PAID', ...payment });
+    case 'FAILED':
+    case 'EXPIRED':
+      // We had closed the order, but the buyer's money was taken: keep it, and flag it.
+      return amountDiffers
+        ? move({ status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' }, ...payment })
+        : move({ status: 'PAID', review: { reason: 'PAID_AFTER_CLOSE' }, ...payment });
+    case 'REVIEW':
+      // An order we gave up on resolves itself; any other review already holds this payment.
+      if (order.review?.reason !== 'UNRESOLVED') return DUPLICATE;
+      return amountDiffers
+        ? move({ status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' }, ...payment })
+        : move({ status: 'PAID', review: undefined, ...payment });
+    case 'PAID':
+    case 'REFUNDED':
+      return DUPLICATE;
+  }
+};

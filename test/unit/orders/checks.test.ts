@@ -1,0 +1,86 @@
+import { DEFAULT_CHECK_POLICY, eventFromQuery, firstCheckAt, nextCheck } from '../../../shared/orders/checks';
+import type { QueryOrderResult } from '../../../shared/zalopay/types';
+import { anOrder, at, T0 } from '../../support/orders';
+
+const policy = DEFAULT_CHECK_POLICY;
+const answer = (overrides: Partial<QueryOrderResult>): QueryOrderResult => ({
+  returnCode: 3,
+  returnMessage: '',
+  subReturnCode: undefined,
+  subReturnMessage: '',
+  isProcessing: false,
+  amount: undefined,
+  zpTransId: undefined,
+  serverTime: undefined,
+  discountAmount: undefined,
+  ...overrides,
+});
+
+describe('status check policy', () => {
+  it('checks first 20 minutes after creation, which for a 15-minute order is expiry plus grace', () => {
+    const order = anOrder();
+    expect(firstCheckAt(T0, policy)).toEqual(at(1200));
+    // So an unpaid default order is EXPIRED at its very first check.
+    expect(eventFromQuery(order, answer({ returnCode: 3 }), at(1200), policy)).toEqual({ type: 'EXPIRED' });
+  });
+
+  it('an unpaid order inside its window, or one ZaloPay is processing, needs another check', () => {
+    const order = anOrder();
+    expect(eventFromQuery(order, answer({ returnCode: 3 }), at(1199), policy)).toBeUndefined();
+    expect(
+      eventFromQuery(order, answer({ returnCode: 3, isProcessing: true }), at(5000), policy),
+    ).toBeUndefined();
+  });
+
+  it('a query answering 1 is a payment with ZaloPay amount, id and time', () => {
+    const event = eventFromQuery(
+      anOrder(),
+      answer({ returnCode: 1, amount: 50_000, zpTransId: '261128000000007', serverTime: at(30).getTime() }),
+      at(1200),
+      policy,
+    );
+    expect(event).toEqual({
+      type: 'PAID',
+      via: 'query',
+      amount: 50_000,
+      zpTransId: '261128000000007',
+      paidAt: at(30).toISOString(),
+    });
+  });
+
+  it('a payment answer without an amount cannot be confirmed and will not match', () => {
+    const event = eventFromQuery(anOrder(), answer({ returnCode: 1 }), at(1200), policy);
+    expect(event).toMatchObject({ type: 'PAID', amount: -1 });
+  });
+
+  it('a query answering 2 carries its sub code', () => {
+    expect(
+      eventFromQuery(anOrder(), answer({ returnCode: 2, subReturnCode: -54 }), at(1200), policy),
+    ).toEqual({
+      type: 'QUERY_FAILED',
+      failure: { returnCode: 2, subReturnCode: -54, subReturnMessage: '' },
+    });
+  });
+
+  it('follow-ups double from STATUS_RECHECK_SECONDS and are capped at one hour', () => {
+    const order = anOrder({ expireDurationSeconds: 86_400, expiresAt: at(86_400).toISOString() });
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => {
+      const next = nextCheck(order, attempt, at(1200), policy);
+      return (Date.parse(next!.at) - at(1200).getTime()) / 1000;
+    });
+    expect(delays).toEqual([60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    expect(nextCheck(order, 3, at(1200), policy)?.attempt).toBe(4);
+  });
+
+  it('a follow-up is brought forward to the expiry deadline when that comes first', () => {
+    const order = anOrder({ expireDurationSeconds: 3600, expiresAt: at(3600).toISOString() });
+    // Deadline = 3600 + 300; from 3800 a 960 s back-off would overshoot it.
+    expect(nextCheck(order, 5, at(3800), policy)?.at).toBe(at(3900).toISOString());
+  });
+
+  it('no check is scheduled past 47 hours after creation', () => {
+    const order = anOrder();
+    expect(nextCheck(order, 40, at(47 * 3600 - 3600), policy)?.at).toBe(at(47 * 3600).toISOString());
+    expect(nextCheck(order, 40, at(47 * 3600 - 3599), policy)).toBeUndefined();
+  });
+});

@@ -1,0 +1,165 @@
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../shared/orders/model';
+import { decide, type OrderEvent } from '../../../shared/orders/transitions';
+import { anOrder, at } from '../../support/orders';
+
+const now = at(60);
+const paid = (amount = 50_000, via: 'callback' | 'query' = 'callback'): OrderEvent => ({
+  type: 'PAID',
+  via,
+  amount,
+  zpTransId: '261128000000001',
+  paidAt: now.toISOString(),
+});
+
+const changed = (order: Order, event: OrderEvent): Order => {
+  const decision = decide(order, event, now);
+  if (decision.kind !== 'change') throw new Error(`expected a change, got ${decision.kind}`);
+  return decision.order;
+};
+
+describe('order state machine', () => {
+  it('a create answered 1 makes a CREATING order PENDING with its order_url', () => {
+    const next = changed(anOrder({ status: 'CREATING', version: 1, orderUrl: undefined }), {
+      type: 'CREATE_ACCEPTED',
+      orderUrl: 'https://x/openinapp?order=1',
+      zpTransToken: 'tok',
+      qrCode: '000201',
+    });
+    expect(next).toMatchObject({
+      status: 'PENDING',
+      version: 2,
+      orderUrl: 'https://x/openinapp?order=1',
+      qrCode: '000201',
+    });
+    expect(next.updatedAt).toBe(now.toISOString());
+    expect(next.nextCheck).toBeDefined();
+  });
+
+  it('a refused create makes the order FAILED with ZaloPay codes and no further checks', () => {
+    const next = changed(anOrder({ status: 'CREATING' }), {
+      type: 'CREATE_REJECTED',
+      failure: { returnCode: 2, subReturnCode: -68, subReturnMessage: 'dup' },
+    });
+    expect(next.status).toBe('FAILED');
+    expect(next.failure).toEqual({ returnCode: 2, subReturnCode: -68, subReturnMessage: 'dup' });
+    expect(next.nextCheck).toBeUndefined();
+  });
+
+  it.each<OrderStatus>(['CREATING', 'PENDING'])('a payment of the right amount makes %s PAID', (status) => {
+    const next = changed(anOrder({ status }), paid());
+    expect(next).toMatchObject({
+      status: 'PAID',
+      zpTransId: '261128000000001',
+      paidAmount: 50_000,
+      settledBy: 'callback',
+      version: 3,
+    });
+    expect(next.nextCheck).toBeUndefined();
+    expect(next.review).toBeUndefined();
+  });
+
+  it('a payment of another amount sends the order to REVIEW, never PAID', () => {
+    const next = changed(anOrder(), paid(49_999));
+    expect(next).toMatchObject({
+      status: 'REVIEW',
+      review: { reason: 'AMOUNT_MISMATCH' },
+      paidAmount: 49_999,
+    });
+  });
+
+  it.each<OrderStatus>(['FAILED', 'EXPIRED'])(
+    'money taken after %s keeps the payment and flags it',
+    (status) => {
+      const next = changed(anOrder({ status, nextCheck: undefined }), paid(50_000, 'query'));
+      expect(next).toMatchObject({
+        status: 'PAID',
+        review: { reason: 'PAID_AFTER_CLOSE' },
+        settledBy: 'query',
+      });
+    },
+  );
+
+  it('an order given up as UNRESOLVED becomes PAID when the payment shows up', () => {
+    const next = changed(anOrder({ status: 'REVIEW', review: { reason: 'UNRESOLVED' } }), paid());
+    expect(next.status).toBe('PAID');
+    expect(next.review).toBeUndefined();
+  });
+
+  it.each<[OrderStatus, Order['review']]>([
+    ['PAID', undefined],
+    ['REFUNDED', undefined],
+    ['REVIEW', { reason: 'AMOUNT_MISMATCH' }],
+    ['REVIEW', { reason: 'ORPHAN_PAYMENT' }],
+  ])('a payment reaching %s is a duplicate', (status, review) => {
+    expect(decide(anOrder({ status, review }), paid(), now)).toEqual({ kind: 'duplicate' });
+  });
+
+  it('PAID never goes back, whatever happens next', () => {
+    const order = anOrder({ status: 'PAID', nextCheck: undefined });
+    const events: OrderEvent[] = [
+      { type: 'CREATE_REJECTED', failure: { returnCode: 2 } },
+      { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 } },
+      { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -101 } },
+      { type: 'EXPIRED' },
+      { type: 'UNRESOLVED' },
+      { type: 'CHECK_SCHEDULED', next: { attempt: 2, at: now.toISOString() } },
+      { type: 'CREATE_ACCEPTED', orderUrl: 'other', zpTransToken: 't' },
+    ];
+    for (const event of events) expect(decide(order, event, now).kind).not.toBe('change');
+  });
+
+  it('a query answering 2 with -54 expires the order; any other 2 fails it', () => {
+    expect(
+      changed(anOrder(), { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 } }).status,
+    ).toBe('EXPIRED');
+    for (const sub of [-101, -92, -217, undefined]) {
+      const next = changed(anOrder(), {
+        type: 'QUERY_FAILED',
+        failure: { returnCode: 2, subReturnCode: sub },
+      });
+      expect(next.status).toBe('FAILED');
+      expect(next.failure?.subReturnCode).toBe(sub);
+    }
+  });
+
+  it('EXPIRED and UNRESOLVED apply only while unsettled', () => {
+    expect(changed(anOrder(), { type: 'EXPIRED' }).status).toBe('EXPIRED');
+    expect(changed(anOrder({ status: 'CREATING' }), { type: 'UNRESOLVED' })).toMatchObject({
+      status: 'REVIEW',
+      review: { reason: 'UNRESOLVED' },
+    });
+    for (const status of ORDER_STATUSES.filter((s) => s !== 'CREATING' && s !== 'PENDING')) {
+      expect(decide(anOrder({ status }), { type: 'EXPIRED' }, now)).toEqual({ kind: 'ignore' });
+      expect(decide(anOrder({ status }), { type: 'UNRESOLVED' }, now)).toEqual({ kind: 'ignore' });
+    }
+  });
+
+  it('scheduling a check moves the version but not updatedAt: a client sees no change', () => {
+    const order = anOrder();
+    const next = changed(order, {
+      type: 'CHECK_SCHEDULED',
+      next: { attempt: 2, at: at(1260).toISOString() },
+    });
+    expect(next.version).toBe(order.version + 1);
+    expect(next.updatedAt).toBe(order.updatedAt);
+    expect(next.status).toBe('PENDING');
+    expect(next.nextCheck).toEqual({ attempt: 2, at: at(1260).toISOString() });
+  });
+
+  it('a repeated create answer is a duplicate, another one is ignored', () => {
+    const order = anOrder();
+    expect(
+      decide(order, { type: 'CREATE_ACCEPTED', orderUrl: order.orderUrl!, zpTransToken: 'x' }, now).kind,
+    ).toBe('duplicate');
+    expect(decide(order, { type: 'CREATE_ACCEPTED', orderUrl: 'other', zpTransToken: 'x' }, now).kind).toBe(
+      'ignore',
+    );
+  });
+
+  it('never mutates the order it is given', () => {
+    const order = anOrder();
+    const copy = structuredClone(order);
+    decide(order, paid(), now);
+    expect(order).toEqual(copy);
+  });
+});
