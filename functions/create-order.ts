@@ -1,0 +1,54 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { AppConfig } from '../shared/config';
+import { json } from '../shared/http/errors';
+import { idempotencyKeyOf, withIdempotency } from '../shared/http/idempotency';
+import { apiKeyAuth, httpErrors, type JsonEvent, jsonBody } from '../shared/http/middleware';
+import { parseOrThrow } from '../shared/http/validation';
+import { type CreateOrderDeps, createOrder } from '../shared/orders/create';
+import { newOrderSchema } from '../shared/orders/input';
+import { qrPath } from '../shared/orders/view';
+import type { IdempotencyStore } from '../shared/store/port';
+
+export interface Deps extends CreateOrderDeps {
+  idempotency: IdempotencyStore;
+  config: Pick<
+    AppConfig,
+    'amountMin' | 'amountMax' | 'returnUrlOrigins' | 'createOrderAuth' | 'publicBaseUrl' | 'zalopayTimeoutMs'
+  >;
+  merchantApiKey: () => Promise<string>;
+}
+
+/**
+ * `POST /orders`: validate, then create the order at ZaloPay once (design.md §3). Bad input is
+ * refused before anything is stored or sent; an Idempotency-Key makes retries safe.
+ */
+export const makeHandler = (deps: Deps) => {
+  const schema = newOrderSchema(deps.config);
+  // A claim outlives the ZaloPay call it guards; after that a crashed attempt frees the key.
+  const idempotency = { ...deps, leaseMs: deps.config.zalopayTimeoutMs + 30_000 };
+  return middy<JsonEvent, APIGatewayProxyResultV2>()
+    .use(httpErrors(deps))
+    .use(apiKeyAuth({ apiKey: deps.merchantApiKey, enabled: deps.config.createOrderAuth === 'api-key' }))
+    .use(jsonBody())
+    .handler(async (event) => {
+      const input = parseOrThrow(schema, event.body);
+      const key = idempotencyKeyOf(event.headers);
+      return withIdempotency(idempotency, key, event.body, async () => {
+        const order = await createOrder(deps, input);
+        return json(201, {
+          appTransId: order.appTransId,
+          status: order.status,
+          amount: order.amount,
+          description: order.description,
+          orderUrl: order.orderUrl,
+          qrCode: order.qrCode ?? null,
+          zpTransToken: order.zpTransToken,
+          qrUrl: `${deps.config.publicBaseUrl}${qrPath(order.appTransId)}`,
+          createdAt: order.createdAt,
+          expiresAt: order.expiresAt,
+          statusCheckAt: order.nextCheck?.at ?? null,
+        });
+      });
+    });
+};

@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { json, notFound } from '../shared/http/errors';
+import { httpErrors } from '../shared/http/middleware';
+import { appTransIdOf } from '../shared/http/params';
+import { parseOrThrow } from '../shared/http/validation';
+import type { Log } from '../shared/observability';
+import { ORDER_STATUSES } from '../shared/orders/model';
+import { type ReadDeps, waitForStatusChange } from '../shared/orders/read';
+import { toOrderView } from '../shared/orders/view';
+
+export interface Deps extends ReadDeps {
+  log: Log;
+  config: { publicBaseUrl: string };
+}
+
+/** Long-polls stay well inside API Gateway's 30 s integration timeout. */
+export const MAX_WAIT_SECONDS = 20;
+
+const query = z.strictObject({
+  wait: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+});
+
+/**
+ * `GET /orders/{appTransId}`, with `?wait=N&status=S` answering as soon as the status is no longer
+ * S, or after N seconds (design.md §3). Without `status`, it waits for a change from the current one.
+ */
+export const makeHandler = (deps: Deps) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(httpErrors(deps))
+    .handler(async (event) => {
+      const appTransId = appTransIdOf(event);
+      const { wait, status } = parseOrThrow(query, event.queryStringParameters ?? {});
+      let order = await deps.store.get(appTransId);
+      if (order && wait) {
+        order = await waitForStatusChange(deps, appTransId, status ?? order.status, wait);
+      }
+      if (!order) throw notFound();
+      return json(200, toOrderView(order, deps.config.publicBaseUrl));
+    });

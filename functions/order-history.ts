@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { json, notFound } from '../shared/http/errors';
+import { apiKeyAuth, httpErrors } from '../shared/http/middleware';
+import { appTransIdOf } from '../shared/http/params';
+import type { Log } from '../shared/observability';
+import type { OrderStore } from '../shared/store/port';
+
+export interface Deps {
+  store: OrderStore;
+  log: Log;
+  merchantApiKey: () => Promise<string>;
+}
+
+/**
+ * `GET /orders/{appTransId}/history` (merchant, `x-api-key`): every verified callback and query
+ * answer for the order and what it changed, oldest first, so an operator can see why.
+ */
+export const makeHandler = (deps: Deps) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(httpErrors(deps))
+    .use(apiKeyAuth({ apiKey: deps.merchantApiKey }))
+    .handler(async (event) => {
+      const appTransId = appTransIdOf(event);
+      const [order, history] = await Promise.all([
+        deps.store.get(appTransId),
+        deps.store.history(appTransId),
+      ]);
+      if (!order) throw notFound();
+      return json(200, { appTransId, status: order.status, history });
+    });

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { escapeHtml } from '../shared/http/html';
+
+/** The HTML of the demo pages, as files in web/ (read by the composition root). */
+export interface Pages {
+  checkout: string;
+  result: string;
+}
+
+export interface Deps {
+  pages: Pages;
+  config: { merchantName: string };
+}
+
+/** The pages' inline scripts and styles, allowed by hash so nothing else can run. */
+const contentSecurityPolicy = (html: string): string => {
+  const hashes = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))]
+      .map(
+        (m) =>
+          `'sha256-${createHash('sha256')
+            .update(m[1] ?? '', 'utf8')
+            .digest('base64')}'`,
+      )
+      .join(' ');
+  return [
+    "default-src 'self'",
+    `script-src ${hashes('script') || "'none'"}`,
+    `style-src ${hashes('style') || "'none'"}`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+};
+
+const render = (html: string, merchantName: string) => {
+  const body = html.replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName));
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+      'content-security-policy': contentSecurityPolicy(body),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+    body,
+  };
+};
+
+/** `GET /` (demo checkout) and `GET /result` (where the redirect lands by default). */
+export const makeHandler = (deps: Deps) => {
+  const checkout = render(deps.pages.checkout, deps.config.merchantName);
+  const result = render(deps.pages.result, deps.config.merchantName);
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) =>
+    event.rawPath === '/result' ? result : checkout,
+  );
+};

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { Clock } from '../shared/clock';
+import { ApiError, notFound } from '../shared/http/errors';
+import { httpErrors } from '../shared/http/middleware';
+import { appTransIdOf } from '../shared/http/params';
+import { parseOrThrow } from '../shared/http/validation';
+import type { Log } from '../shared/observability';
+import { QR_LIMITS, renderQr } from '../shared/qr';
+import type { OrderStore } from '../shared/store/port';
+
+export interface Deps {
+  store: OrderStore;
+  clock: Clock;
+  log: Log;
+}
+
+const query = z.strictObject({
+  format: z.enum(['svg', 'png']).default('svg'),
+  content: z.enum(['orderUrl', 'vietqr']).default('orderUrl'),
+  size: z.coerce
+    .number()
+    .int()
+    .min(QR_LIMITS.size.min)
+    .max(QR_LIMITS.size.max)
+    .default(QR_LIMITS.size.default),
+  margin: z.coerce
+    .number()
+    .int()
+    .min(QR_LIMITS.margin.min)
+    .max(QR_LIMITS.margin.max)
+    .default(QR_LIMITS.margin.default),
+});
+
+/**
+ * `GET /orders/{appTransId}/qr`: the QR of the order's `order_url` (scan with ZaloPay) or of
+ * ZaloPay's VietQR payload (scan with a banking app), as SVG or PNG. 410 once the order can no
+ * longer be paid; cached at most until it expires, with an ETag.
+ */
+export const makeHandler = (deps: Deps) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(httpErrors(deps))
+    .handler(async (event) => {
+      const appTransId = appTransIdOf(event);
+      const options = parseOrThrow(query, event.queryStringParameters ?? {});
+      const order = await deps.store.get(appTransId);
+      if (!order) throw notFound();
+      const secondsLeft = Math.floor((Date.parse(order.expiresAt) - deps.clock().getTime()) / 1000);
+      if (order.status !== 'PENDING' || !order.orderUrl || secondsLeft <= 0) {
+        throw new ApiError(
+          410,
+          'ORDER_NOT_PAYABLE',
+          `order is ${order.status === 'PENDING' ? 'expired' : order.status}`,
+        );
+      }
+      const text = options.content === 'vietqr' ? order.qrCode : order.orderUrl;
+      if (!text) throw notFound('VietQR code for this order');
+
+      const etag = `"${createHash('sha256')
+        .update(JSON.stringify([text, options.format, options.size, options.margin]))
+        .digest('base64url')
+        .slice(0, 27)}"`;
+      const headers = {
+        etag,
+        // Never cached past the moment the order stops being payable.
+        'cache-control': `private, max-age=${secondsLeft}`,
+      };
+      if (event.headers?.['if-none-match'] === etag) return { statusCode: 304, headers };
+      const image = await renderQr(text, options);
+      const binary = options.format === 'png';
+      return {
+        statusCode: 200,
+        headers: { ...headers, 'content-type': image.contentType },
+        body: image.body.toString(binary ? 'base64' : 'utf8'),
+        isBase64Encoded: binary,
+      };
+    });

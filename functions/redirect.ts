@@ -1,0 +1,44 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { htmlPage } from '../shared/http/html';
+import { handleRedirect, type RedirectDeps } from '../shared/orders/redirect';
+
+export interface Deps extends RedirectDeps {
+  config: { publicBaseUrl: string };
+}
+
+/**
+ * `GET /zalopay/redirect`: where ZaloPay sends the buyer's browser. A bad checksum gets an HTML
+ * error page (400), never a success screen. A valid one sends the browser on (302) to the order's
+ * `returnUrl`, or our `/result` page, with `appTransId` and our verified order status.
+ */
+export const makeHandler = (deps: Deps) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) => {
+    let outcome: Awaited<ReturnType<typeof handleRedirect>>;
+    try {
+      outcome = await handleRedirect(deps, event.queryStringParameters ?? {});
+    } catch (error) {
+      deps.log.error('redirect failed', { error });
+      return htmlPage(
+        500,
+        'Không thể kiểm tra thanh toán / Could not check the payment',
+        'Vui lòng tải lại trang sau giây lát. Please reload this page in a moment.',
+      );
+    }
+    if (outcome.kind === 'invalid') {
+      deps.log.warn('redirect with an invalid checksum');
+      return htmlPage(
+        400,
+        'Liên kết không hợp lệ / Invalid link',
+        'Chữ ký của liên kết thanh toán không hợp lệ. The payment link’s signature is not valid.',
+      );
+    }
+    if (outcome.kind === 'unknown-order') {
+      return htmlPage(404, 'Không tìm thấy đơn hàng / Order not found', 'This order does not exist.');
+    }
+    const { order } = outcome;
+    const target = new URL(order.returnUrl ?? `${deps.config.publicBaseUrl}/result`);
+    target.searchParams.set('appTransId', order.appTransId);
+    target.searchParams.set('status', order.status);
+    return { statusCode: 302, headers: { location: target.toString(), 'cache-control': 'no-store' } };
+  });

@@ -1,0 +1,35 @@
+/** The functions behind our HTTP routes, by name. */
+export type HttpFunction =
+  | 'create-order'
+  | 'get-order'
+  | 'qr'
+  | 'sync-order'
+  | 'order-history'
+  | 'redirect'
+  | 'pages';
+
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  function: HttpFunction;
+  /** Served only with the demo pages on (always locally; `demoPages` context on AWS). */
+  demo?: true;
+}
+
+/**
+ * The API Gateway routes of design.md §3, in one place for the CDK stack and the local server.
+ * The callback is not here: on AWS it has its own Function URL; locally it is served at
+ * {@link CALLBACK_PATH} on the same port.
+ */
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'POST', path: '/orders', function: 'create-order' },
+  { method: 'GET', path: '/orders/{appTransId}', function: 'get-order' },
+  { method: 'GET', path: '/orders/{appTransId}/qr', function: 'qr' },
+  { method: 'POST', path: '/orders/{appTransId}/sync', function: 'sync-order' },
+  { method: 'GET', path: '/orders/{appTransId}/history', function: 'order-history' },
+  { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
+  { method: 'GET', path: '/', function: 'pages', demo: true },
+  { method: 'GET', path: '/result', function: 'pages', demo: true },
+];
+
+export const CALLBACK_PATH = '/zalopay/callback';

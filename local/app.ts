@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { makeHandler as callback } from '../functions/callback';
+import { makeHandler as createOrder } from '../functions/create-order';
+import { makeHandler as getOrder } from '../functions/get-order';
+import { makeHandler as orderHistory } from '../functions/order-history';
+import { makeHandler as pages } from '../functions/pages';
+import { makeHandler as qr } from '../functions/qr';
+import { makeHandler as redirect } from '../functions/redirect';
+import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
+import { makeHandler as statusCheck } from '../functions/status-check';
+import { DEFAULT_SWEEP, makeHandler as sweeper } from '../functions/sweeper';
+import { makeHandler as syncOrder } from '../functions/sync-order';
+import { type Clock, systemClock } from '../shared/clock';
+import { type AppConfig, loadConfig } from '../shared/config';
+import type { Log, MetricName, Metrics } from '../shared/observability';
+import { checkPolicyOf } from '../shared/orders/checks';
+import { InProcessStatusCheckScheduler } from '../shared/scheduler/in-process';
+import type { StatusCheckRequest } from '../shared/scheduler/port';
+import { DynamoIdempotencyStore } from '../shared/store/dynamo-idempotency-store';
+import { DynamoOrderStore } from '../shared/store/dynamo-order-store';
+import { ZaloPayClient } from '../shared/zalopay/client';
+import type { ZaloPayCredentials } from '../shared/zalopay/types';
+import { startLocalDynamo } from './dynamo';
+import { ZaloPayEmulator } from './emulator/emulator';
+import { localCredentials } from './sandbox';
+import { type HttpHandler, lambdaContext, localRequestListener, type Route } from './server';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LocalAppOptions {
+  /** Default: process.env. */
+  env?: Env;
+  clock?: Clock;
+  log?: Log;
+  /** Options for the built-in emulator (tests shorten its delays). */
+  emulator?: { callbackRetryDelayMs?: number; refundDelayMs?: number };
+}
+
+/** Counts business metrics in memory (CloudWatch gets them on AWS). */
+export class CountingMetrics implements Metrics {
+  readonly counts = new Map<MetricName, number>();
+  count(name: MetricName, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+}
+
+export interface LocalApp {
+  /** Where the API and pages are served, e.g. `http://localhost:3000`. */
+  url: string;
+  config: AppConfig;
+  credentials: ZaloPayCredentials;
+  emulator: ZaloPayEmulator;
+  /** The adapters, for tests that look behind the API. */
+  store: DynamoOrderStore;
+  metrics: CountingMetrics;
+  /** Where the data lives: 'memory' or the DATA_DIR path. */
+  dataDir: string | undefined;
+  /** Runs the sweeper once, as its 5-minute schedule would. */
+  sweep(): Promise<void>;
+  /** Stops accepting requests, cancels timers, waits for the emulator, closes DynamoDB. */
+  close(): Promise<void>;
+}
+
+const listen = (server: Server, port: number) =>
+  new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+const webPage = (name: string) => readFile(new URL(`../web/${name}`, import.meta.url), 'utf8');
+
+/**
+ * The local composition root: the same handlers as on AWS, on one HTTP server, with dynalite for
+ * DynamoDB, timers for EventBridge Scheduler and the built-in ZaloPay emulator (unless
+ * ZALOPAY_API_BASE points elsewhere). Every variable of design.md §6 is honoured.
+ */
+export const startLocalApp = async (options: LocalAppOptions = {}): Promise<LocalApp> => {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const requested = loadConfig(env);
+  const credentials = localCredentials(env);
+
+  const server = createServer();
+  const port = await listen(server, requested.port);
+  // With PORT=0 the real port is only known now, and the default URLs depend on it.
+  const config = loadConfig({ ...env, PORT: String(port) });
+  const log =
+    options.log ??
+    new Logger({ serviceName: 'zalopay-qr-local', logLevel: config.logLevel, environment: 'local' });
+  const metrics = new CountingMetrics();
+
+  const dataDir = env.DATA_DIR || undefined;
+  const dynamo = await startLocalDynamo({ dataDir });
+  const store = new DynamoOrderStore({ client: dynamo.client, tableName: dynamo.tableName });
+  const idempotency = new DynamoIdempotencyStore({ client: dynamo.client, tableName: dynamo.tableName });
+
+  const emulator = new ZaloPayEmulator({
+    apps: [credentials],
+    baseUrl: `${config.publicBaseUrl}/emulator`,
+    clock,
+    logger: log,
+    ...options.emulator,
+  });
+  const zalopay = new ZaloPayClient({
+    baseUrl: config.zalopayApiBase,
+    credentials: async () => credentials,
+    timeoutMs: config.zalopayTimeoutMs,
+    now: () => clock().getTime(),
+  });
+
+  // The scheduler invokes the status-check handler, which schedules through the scheduler.
+  let runCheck: (request: StatusCheckRequest) => Promise<void> = async () => undefined;
+  const scheduler = new InProcessStatusCheckScheduler({
+    deliver: (request) => runCheck(request),
+    clock,
+    onError: (error, request) => log.error('status check failed after retries', { ...request, error }),
+  });
+
+  const deps = {
+    store,
+    idempotency,
+    zalopay,
+    scheduler,
+    credentials: async () => credentials,
+    merchantApiKey: async () => env.MERCHANT_API_KEY || 'dev-merchant-key',
+    clock,
+    policy: checkPolicyOf(config),
+    log,
+    metrics,
+    config,
+    settings: {
+      callbackUrl: config.callbackUrl,
+      redirectUrl: config.redirectUrl,
+      merchantName: config.merchantName,
+    },
+    pollIntervalMs: config.longPollIntervalMs,
+    sweep: DEFAULT_SWEEP,
+    pages: { checkout: await webPage('checkout.html'), result: await webPage('result.html') },
+  };
+
+  const functions: Record<HttpFunction, HttpHandler> = {
+    'create-order': asHttp(createOrder(deps)),
+    'get-order': asHttp(getOrder(deps)),
+    qr: asHttp(qr(deps)),
+    'sync-order': asHttp(syncOrder(deps)),
+    'order-history': asHttp(orderHistory(deps)),
+    redirect: asHttp(redirect(deps)),
+    pages: asHttp(pages(deps)),
+  };
+  const routes: Route[] = [
+    ...API_ROUTES.map((r) => ({ method: r.method, path: r.path, handler: functions[r.function] })),
+    { method: 'POST', path: CALLBACK_PATH, handler: asHttp(callback(deps)) },
+  ];
+  const checkHandler = statusCheck(deps);
+  runCheck = (request) => checkHandler(request, context('status-check'));
+  const sweepHandler = sweeper(deps);
+  const sweep = async () => {
+    await sweepHandler({}, context('sweeper'));
+  };
+  const sweepEvery = Number(env.SWEEP_INTERVAL_SECONDS || 300) * 1000;
+  const sweepTimer = setInterval(() => {
+    sweep().catch((error: unknown) => log.error('sweeper failed', { error }));
+  }, sweepEvery);
+  sweepTimer.unref();
+
+  server.on(
+    'request',
+    localRequestListener({
+      routes,
+      mounts: [{ prefix: '/emulator', handle: (req, res, path) => emulator.handle(req, res, path) }],
+      log,
+    }),
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweepTimer);
+      scheduler.close();
+      server.closeIdleConnections();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await stopped;
+      await emulator.close();
+      await dynamo.close();
+    })();
+    return closing;
+  };
+
+  return { url: config.publicBaseUrl, config, credentials, emulator, store, metrics, dataDir, sweep, close };
+};
+
+const context = (functionName: string): Context => lambdaContext(randomUUID(), functionName);
+
+/** middy handlers take (event, context); this narrows them to what the HTTP server calls. */
+const asHttp =
+  (handler: (event: never, context: Context) => Promise<unknown>): HttpHandler =>
+  (event: APIGatewayProxyEventV2, ctx: Context) =>
+    handler(event as never, ctx) as ReturnType<HttpHandler>;

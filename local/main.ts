@@ -1,0 +1,38 @@
+import { startLocalApp } from './app';
+import { isSandboxApp } from './sandbox';
+
+/** `npm start`: the whole ZaloPay QR flow on one machine, offline. */
+const app = await startLocalApp();
+const { config, credentials } = app;
+const emulated = config.zalopayApiBase === `${config.publicBaseUrl}/emulator`;
+const minutes = (s: number) => (s >= 60 ? `${+(s / 60).toFixed(2)} min` : `${s} s`);
+
+console.log(`
+  ZaloPay QR demo is running
+
+  Checkout page   ${app.url}/
+  API             ${app.url}/orders
+  ZaloPay         ${emulated ? `built-in emulator at ${app.url}/emulator` : config.zalopayApiBase} (app ${credentials.appId}${isSandboxApp(credentials) ? ', public sandbox keys' : ''})
+  Callback URL    ${config.callbackUrl}
+  DynamoDB        embedded dynalite, ${app.dataDir ? `data in ${app.dataDir}` : 'in memory (set DATA_DIR to keep orders)'}
+  Status check    ${minutes(config.statusCheckDelaySeconds)} after each order (STATUS_CHECK_DELAY_SECONDS)
+
+  Open the checkout page, pay on the emulator's page, watch the order turn PAID.
+  Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) process.exit(130);
+  stopping = true;
+  console.log(`\n  ${signal}: shutting down…`);
+  app.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('shutdown failed', error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { ApiError, errorResponse } from '../shared/http/errors';
+import type { Log } from '../shared/observability';
+
+/** A Lambda handler as API Gateway (HTTP API, payload 2.0) or a Function URL invokes it. */
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+/** One API Gateway route: `GET /orders/{appTransId}`. */
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handler: HttpHandler;
+}
+
+/** A plain Node handler mounted under a path prefix (the ZaloPay emulator). */
+export interface Mount {
+  prefix: string;
+  handle: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+}
+
+/** API Gateway refuses larger payloads with 413 before any function runs. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))|\+json|\+xml/;
+
+interface CompiledRoute extends Route {
+  pattern: RegExp;
+  params: string[];
+}
+
+const compile = (route: Route): CompiledRoute => {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!param) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, pattern: new RegExp(`^${source}$`), params };
+};
+
+/**
+ * A request listener that turns each request into the API Gateway v2 event the deployed function
+ * would receive, invokes the very same handler, and writes its result back, so local runs
+ * exercise the production code path.
+ */
+export const localRequestListener = (options: { routes: Route[]; mounts?: Mount[]; log: Log }) => {
+  const routes = options.routes.map(compile);
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    serve(req, res).catch((error: unknown) => {
+      options.log.error('local server failure', { error });
+      if (!res.headersSent) send(res, errorResponse(error));
+      else res.destroy();
+    });
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const mount = options.mounts?.find(
+      (m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`),
+    );
+    if (mount) return mount.handle(req, res, url.pathname.slice(mount.prefix.length) || '/');
+
+    let pathMatched = false;
+    for (const route of routes) {
+      const match = route.pattern.exec(url.pathname);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== req.method) continue;
+      const body = await readBody(req);
+      if (body === undefined) {
+        return send(res, errorResponse(new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request entity too large')));
+      }
+      const pathParameters = Object.fromEntries(
+        route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
+      );
+      const event = toEvent(req, url, route, pathParameters, body);
+      const result = await route.handler(event, lambdaContext(event.requestContext.requestId));
+      return send(res, result);
+    }
+    send(
+      res,
+      errorResponse(
+        pathMatched
+          ? new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`)
+          : new ApiError(404, 'NOT_FOUND', 'no such route'),
+      ),
+    );
+  }
+};
+
+const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const toEvent = (
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const contentType = headers['content-type'] ?? '';
+  const textual = body.length === 0 || contentType === '' || TEXT_TYPES.test(contentType);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(req.headers.cookie ? { cookies: req.headers.cookie.split(/;\s*/) } : {}),
+    headers,
+    ...(url.search ? { queryStringParameters: query } : {}),
+    ...(route.path.includes('{') ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0
+      ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+      : { isBase64Encoded: false }),
+  };
+};
+
+/** Writes a handler result the way API Gateway does, including its plain-value shorthand. */
+const send = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
+  if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+    return;
+  }
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  res.writeHead(result.statusCode ?? 200, headers).end(body);
+};
+
+/** The parts of Lambda's context our handlers and Powertools read. */
+export const lambdaContext = (requestId: string, functionName = 'local'): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+  memoryLimitInMB: '512',
+  awsRequestId: requestId,
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
