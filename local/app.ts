@@ -24,8 +24,8 @@ import type { StatusCheckRequest } from '../shared/scheduler/port';
 import { DynamoIdempotencyStore } from '../shared/store/dynamo-idempotency-store';
 import { DynamoOrderStore } from '../shared/store/dynamo-order-store';
 import { ZaloPayClient } from '../shared/zalopay/client';
-import type { ZaloPayCredentials } from '../shared/zalopay/types';
-import { startLocalDynamo } from './dynamo';
+import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/zalopay/types';
+import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import { localCredentials } from './sandbox';
 import { type HttpHandler, lambdaContext, localRequestListener, type Route } from './server';
@@ -39,6 +39,8 @@ export interface LocalAppOptions {
   log?: Log;
   /** Options for the built-in emulator (tests shorten its delays). */
   emulator?: { callbackRetryDelayMs?: number; refundDelayMs?: number };
+  /** Wraps the ZaloPay client (tests count or sabotage calls). */
+  wrapZaloPay?: (client: ZaloPayGateway) => ZaloPayGateway;
 }
 
 /** Counts business metrics in memory (CloudWatch gets them on AWS). */
@@ -57,11 +59,14 @@ export interface LocalApp {
   emulator: ZaloPayEmulator;
   /** The adapters, for tests that look behind the API. */
   store: DynamoOrderStore;
+  dynamo: LocalDynamo;
   metrics: CountingMetrics;
   /** Where the data lives: 'memory' or the DATA_DIR path. */
   dataDir: string | undefined;
   /** Runs the sweeper once, as its 5-minute schedule would. */
   sweep(): Promise<void>;
+  /** Runs a status check now, as its schedule would. */
+  checkStatus(request: StatusCheckRequest): Promise<void>;
   /** Stops accepting requests, cancels timers, waits for the emulator, closes DynamoDB. */
   close(): Promise<void>;
 }
@@ -109,12 +114,13 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     logger: log,
     ...options.emulator,
   });
-  const zalopay = new ZaloPayClient({
+  const client = new ZaloPayClient({
     baseUrl: config.zalopayApiBase,
     credentials: async () => credentials,
     timeoutMs: config.zalopayTimeoutMs,
     now: () => clock().getTime(),
   });
+  const zalopay = options.wrapZaloPay ? options.wrapZaloPay(client) : client;
 
   // The scheduler invokes the status-check handler, which schedules through the scheduler.
   let runCheck: (request: StatusCheckRequest) => Promise<void> = async () => undefined;
@@ -195,7 +201,19 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     return closing;
   };
 
-  return { url: config.publicBaseUrl, config, credentials, emulator, store, metrics, dataDir, sweep, close };
+  return {
+    url: config.publicBaseUrl,
+    config,
+    credentials,
+    emulator,
+    store,
+    dynamo,
+    metrics,
+    dataDir,
+    sweep,
+    checkStatus: runCheck,
+    close,
+  };
 };
 
 const context = (functionName: string): Context => lambdaContext(randomUUID(), functionName);

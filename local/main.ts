@@ -2,6 +2,9 @@ import { startLocalApp } from './app';
 import { isSandboxApp } from './sandbox';
 
 /** `npm start`: the whole ZaloPay QR flow on one machine, offline. */
+
+// The SDK only talks to the embedded dynalite here; its Node 22 notice is for deployed code.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const app = await startLocalApp();
 const { config, credentials } = app;
 const emulated = config.zalopayApiBase === `${config.publicBaseUrl}/emulator`;

@@ -55,6 +55,16 @@ const compile = (route: Route): CompiledRoute => {
 export const localRequestListener = (options: { routes: Route[]; mounts?: Mount[]; log: Log }) => {
   const routes = options.routes.map(compile);
   return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    // The path only: query strings carry checksums and tokens.
+    res.once('finish', () =>
+      options.log.info('http', {
+        method: req.method,
+        path: new URL(req.url ?? '/', 'http://local').pathname,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      }),
+    );
     serve(req, res).catch((error: unknown) => {
       options.log.error('local server failure', { error });
       if (!res.headersSent) send(res, errorResponse(error));

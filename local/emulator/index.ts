@@ -1,0 +1,13 @@
+export type { ApiOperation, EmulatorApp } from './api';
+export type { CallbackAttempt, CallbackMode } from './callbacks';
+export {
+  type EmulatorOrder,
+  type EmulatorOrderStatus,
+  EmulatorStateError,
+  type Fault,
+  type PayOptions,
+  ZaloPayEmulator,
+  type ZaloPayEmulatorOptions,
+} from './emulator';
+export type { EmulatorLogger } from './logger';
+export { type EmulatorServer, startEmulatorServer } from './server';

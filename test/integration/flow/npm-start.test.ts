@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { SANDBOX } from '../../support/sandbox';
+import { waitFor } from '../../support/wait';
+import { redirectQuery, signedCallback } from '../../support/zalopay';
+
+/**
+ * `npm start` as a user runs it (tsx, a real process, real ports), driven through a whole flow with
+ * every log level on. Whatever it prints must never contain a key.
+ */
+describe('npm start', () => {
+  let child: ChildProcess;
+  let output = '';
+  let url = '';
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/main.ts'], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOG_LEVEL: 'DEBUG',
+        STATUS_CHECK_DELAY_SECONDS: '0.3',
+        STATUS_RECHECK_SECONDS: '0.1',
+        MERCHANT_API_KEY: 'local-merchant-secret-123',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    url = await waitFor(() => /Checkout page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], {
+      timeoutMs: 30_000,
+      what: 'the banner',
+    });
+  }, 35_000);
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('serves the whole flow, prints no key, and stops cleanly on Ctrl-C', async () => {
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers, redirect: 'manual' });
+
+    // Paid, callback delivered, browser redirected.
+    const paid = await (await post('/orders', { amount: 50_000, description: 'Cà phê' })).json();
+    const page = await (await fetch(paid.orderUrl)).text();
+    const token = /name="token" value="([^"]+)"/.exec(page)![1]!;
+    const pay = await fetch(`${url}/emulator/openinapp/pay`, {
+      method: 'POST',
+      body: new URLSearchParams({ token, action: 'pay', callback: 'deliver' }),
+      redirect: 'manual',
+    });
+    const landing = await fetch(pay.headers.get('location')!, { redirect: 'manual' });
+    expect(new URL(landing.headers.get('location')!).searchParams.get('status')).toBe('PAID');
+
+    // Paid, callback lost: the status check finds it.
+    const lost = await (await post('/orders', { amount: 60_000 })).json();
+    const lostPage = await (await fetch(lost.orderUrl)).text();
+    await fetch(`${url}/emulator/openinapp/pay`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        token: /name="token" value="([^"]+)"/.exec(lostPage)![1]!,
+        action: 'pay',
+        callback: 'lost',
+      }),
+      redirect: 'manual',
+    });
+    const settled = await (await fetch(`${url}/orders/${lost.appTransId}?wait=10&status=PENDING`)).json();
+    expect(settled).toMatchObject({ status: 'PAID', settledBy: 'query' });
+
+    // Error paths log too: forged callback, bad redirect, bad input, wrong API key, sync.
+    expect(
+      await (
+        await post(
+          '/zalopay/callback',
+          signedCallback({ appTransId: paid.appTransId, amount: 1 }, 'x'.repeat(32)),
+        )
+      ).json(),
+    ).toMatchObject({ return_code: -1 });
+    expect(
+      (
+        await fetch(
+          `${url}/zalopay/redirect?${redirectQuery({ appTransId: paid.appTransId, amount: 1 }, 'bad')}`,
+        )
+      ).status,
+    ).toBe(400);
+    expect((await post('/orders', { amount: 'x' })).status).toBe(400);
+    expect((await post(`/orders/${paid.appTransId}/sync`, {}, { 'x-api-key': 'wrong' })).status).toBe(401);
+    expect(
+      (await post(`/orders/${paid.appTransId}/sync`, {}, { 'x-api-key': 'local-merchant-secret-123' }))
+        .status,
+    ).toBe(200);
+
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output).toContain('shutting down');
+    expect(output).toContain('"message":"callback applied"');
+    expect(output).toContain('"message":"http"');
+    for (const secret of [SANDBOX.key1, SANDBOX.key2, 'local-merchant-secret-123']) {
+      expect(output).not.toContain(secret);
+    }
+  }, 30_000);
+});

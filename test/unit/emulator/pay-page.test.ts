@@ -1,0 +1,60 @@
+import {
+  escapeHtml,
+  formatDuration,
+  formatVnd,
+  renderNoticePage,
+  renderPayPage,
+} from '../../../local/emulator/pay-page';
+
+describe('payment page rendering', () => {
+  it('formats VND with dots between thousands', () => {
+    expect(formatVnd(0)).toBe('0 ₫');
+    expect(formatVnd(999)).toBe('999 ₫');
+    expect(formatVnd(50000)).toBe('50.000 ₫');
+    expect(formatVnd(50_000_000)).toBe('50.000.000 ₫');
+  });
+
+  it('formats the countdown as m:ss, or h:mm:ss from an hour on', () => {
+    expect(formatDuration(900)).toBe('15:00');
+    expect(formatDuration(61.9)).toBe('1:01');
+    expect(formatDuration(-5)).toBe('0:00');
+    expect(formatDuration(30 * 86_400)).toBe('720:00:00');
+  });
+
+  it('escapes the five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+  });
+
+  it('escapes every order value on the pay page and labels every control', () => {
+    const evil = `"'><b>`;
+    const html = renderPayPage({
+      appId: 2553,
+      appTransId: `240101_${evil}`,
+      appUser: evil,
+      description: evil,
+      amount: 1000,
+      token: evil,
+      secondsLeft: 10,
+    });
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('value="&quot;&#39;&gt;&lt;b&gt;"');
+    const radios = html.match(/<input type="radio"/g) ?? [];
+    const labelled = html.match(/<label><input type="radio"/g) ?? [];
+    expect(radios).toHaveLength(2);
+    expect(labelled).toHaveLength(2);
+    expect(html).toContain('<legend>');
+  });
+
+  it('renders detail rows escaped on a notice page', () => {
+    const html = renderNoticePage({
+      tone: 'success',
+      title: { vi: 'Thanh toán thành công', en: 'Payment successful' },
+      message: { vi: 'a', en: 'b' },
+      details: [['apptransid', '<x>']],
+    });
+    expect(html).toContain('<dt>apptransid</dt><dd>&lt;x&gt;</dd>');
+    expect(html).toContain('class="tone-success"');
+  });
+});
