@@ -15,7 +15,7 @@ const counting = (client: ZaloPayGateway): ZaloPayGateway => ({
 });
 
 const app = useLocalApp(
-  { STATUS_CHECK_DELAY_SECONDS: '3600', ZALOPAY_TIMEOUT_MS: '300' },
+  { STATUS_CHECK_DELAY_SECONDS: '3600', ZALOPAY_TIMEOUT_MS: '1000' },
   { wrapZaloPay: counting },
 );
 const api = http(() => app().url);
@@ -200,7 +200,7 @@ describe('ZaloPay failing on create', () => {
   };
 
   it.each([
-    [{ type: 'delay', ms: 600 } as const, 504],
+    [{ type: 'delay', ms: 1300 } as const, 504],
     [{ type: 'drop' } as const, 503],
     [{ type: 'garbage' } as const, 503],
     [{ type: 'http', status: 500 } as const, 503],
@@ -222,7 +222,7 @@ describe('ZaloPay failing on create', () => {
   });
 
   it('an order ZaloPay did create while we timed out is followed, then settled', async () => {
-    app().emulator.injectFault('create', { type: 'delay', ms: 600 });
+    app().emulator.injectFault('create', { type: 'delay', ms: 1300 });
     const { appTransId } = (await create()).body.error;
     await app().emulator.idle();
     await app().checkStatus({ appTransId, attempt: 1 });
