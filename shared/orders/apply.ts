@@ -19,18 +19,25 @@ export class ConcurrentUpdateError extends Error {
 const MAX_ROUNDS = 10;
 
 /**
- * Applies an event to a stored order: read, decide, write conditionally on the status and version
- * that were read. A lost race is not an error: re-read and decide again, so the loser answers from
- * what the winner wrote (a duplicate, an ignored event) or retries when its event still applies
- * (only the version moved). The event may depend on the order it meets (a query answer does).
+ * Applies an event to a stored order: decide, then write conditionally on the status and version
+ * the decision was based on. A lost race is not an error: re-read and decide again, so the loser
+ * answers from what the winner wrote (a duplicate, an ignored event) or retries when its event
+ * still applies (only the version moved). The event may depend on the order it meets (a query
+ * answer does).
+ *
+ * `known` is the order as the caller last read or wrote it: the first round decides on it instead
+ * of reading again. If it is stale, the conditional write fails and the next round re-reads, so
+ * this saves a read without ever deciding on old data.
  */
 export const applyEvent = async (
   deps: { store: OrderStore; clock: Clock },
   appTransId: string,
   event: OrderEvent | ((order: Order) => OrderEvent | undefined),
+  known?: Order,
 ): Promise<Applied> => {
+  let order = known;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const order = await deps.store.get(appTransId);
+    order = round === 0 && order ? order : await deps.store.get(appTransId);
     if (!order) return { outcome: 'NOT_FOUND' };
     const e = typeof event === 'function' ? event(order) : event;
     if (!e) return { outcome: 'NO_CHANGE', order };

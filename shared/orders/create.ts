@@ -118,14 +118,19 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
   } catch (error) {
     if (error instanceof ZaloPayRejectedError) {
       deps.metrics.count('OrderCreateRejected');
-      await applyEvent(deps, appTransId, {
-        type: 'CREATE_REJECTED',
-        failure: {
-          returnCode: error.returnCode,
-          subReturnCode: error.subReturnCode,
-          subReturnMessage: error.subReturnMessage,
+      await applyEvent(
+        deps,
+        appTransId,
+        {
+          type: 'CREATE_REJECTED',
+          failure: {
+            returnCode: error.returnCode,
+            subReturnCode: error.subReturnCode,
+            subReturnMessage: error.subReturnMessage,
+          },
         },
-      });
+        order,
+      );
       throw new OrderCreationError(appTransId, error);
     }
     if (error instanceof ZaloPayUnavailableError) {
@@ -141,7 +146,7 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
   }
 
   const [applied] = await Promise.all([
-    applyEvent(deps, appTransId, { type: 'CREATE_ACCEPTED', ...answer }),
+    applyEvent(deps, appTransId, { type: 'CREATE_ACCEPTED', ...answer }, order),
     scheduleFirstCheck(),
   ]);
   deps.metrics.count('OrderCreated');

@@ -53,7 +53,7 @@ export const checkStatus = async (
   let applied: Applied | undefined;
   if (answer) {
     const now = deps.clock();
-    applied = await applyEvent(deps, appTransId, (o) => eventFromQuery(o, answer, now, deps.policy));
+    applied = await applyEvent(deps, appTransId, (o) => eventFromQuery(o, answer, now, deps.policy), order);
     await deps.store.appendHistory(appTransId, {
       at: now.toISOString(),
       kind: 'QUERY',
@@ -77,7 +77,7 @@ export const checkStatus = async (
   }
   const current = applied && applied.outcome !== 'NOT_FOUND' ? applied.order : order;
   if (attempt === undefined || !isUnsettled(current.status)) return current;
-  return scheduleFollowUp(deps, appTransId, attempt);
+  return scheduleFollowUp(deps, current, attempt);
 };
 
 /** Asks ZaloPay; a refusal or no answer is recorded and treated as "no news" (a follow-up runs). */
@@ -111,18 +111,20 @@ const query = async (
 };
 
 /** Records and schedules the next check after `attempt`, or sends the order to REVIEW when time is up. */
-const scheduleFollowUp = async (
-  deps: StatusCheckDeps,
-  appTransId: string,
-  attempt: number,
-): Promise<Order> => {
+const scheduleFollowUp = async (deps: StatusCheckDeps, current: Order, attempt: number): Promise<Order> => {
+  const { appTransId } = current;
   const now = deps.clock();
-  const applied = await applyEvent(deps, appTransId, (o) => {
-    // A concurrent delivery of this attempt already arranged the next one.
-    if (o.nextCheck && o.nextCheck.attempt > attempt) return undefined;
-    const next = nextCheck(o, attempt, now, deps.policy);
-    return next ? { type: 'CHECK_SCHEDULED', next } : { type: 'UNRESOLVED' };
-  });
+  const applied = await applyEvent(
+    deps,
+    appTransId,
+    (o) => {
+      // A concurrent delivery of this attempt already arranged the next one.
+      if (o.nextCheck && o.nextCheck.attempt > attempt) return undefined;
+      const next = nextCheck(o, attempt, now, deps.policy);
+      return next ? { type: 'CHECK_SCHEDULED', next } : { type: 'UNRESOLVED' };
+    },
+    current,
+  );
   if (applied.outcome !== 'CHANGED') {
     if (applied.outcome === 'NOT_FOUND')
       throw new Error(`order ${appTransId} vanished during a status check`);
