@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from '../../../shared/config';
+
+describe('configuration', () => {
+  it('runs the local demo with nothing set (design.md §6 defaults)', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      publicBaseUrl: 'http://localhost:3000',
+      callbackUrl: 'http://localhost:3000/zalopay/callback',
+      redirectUrl: 'http://localhost:3000/zalopay/redirect',
+      zalopayApiBase: 'http://localhost:3000/emulator',
+      zalopayTimeoutMs: 10_000,
+      statusCheckDelaySeconds: 1200,
+      statusRecheckSeconds: 60,
+      expiryGraceSeconds: 300,
+      amountMin: 1000,
+      amountMax: 50_000_000,
+      merchantName: 'ZaloPay QR demo',
+      createOrderAuth: 'none',
+      returnUrlOrigins: undefined,
+      longPollIntervalMs: 1000,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('derives the callback and redirect from PUBLIC_BASE_URL, unless the callback is set apart', () => {
+    const config = loadConfig({
+      PUBLIC_BASE_URL: 'https://api.shop.example/',
+      ZALOPAY_CALLBACK_URL: 'https://abc.lambda-url.ap-southeast-1.on.aws/',
+    });
+    expect(config.redirectUrl).toBe('https://api.shop.example/zalopay/redirect');
+    expect(config.callbackUrl).toBe('https://abc.lambda-url.ap-southeast-1.on.aws');
+  });
+
+  it('reads origins, levels and fractional schedules', () => {
+    const config = loadConfig({
+      RETURN_URL_ORIGINS: 'https://shop.example, http://localhost:5173',
+      LOG_LEVEL: 'debug',
+      STATUS_CHECK_DELAY_SECONDS: '0.25',
+    });
+    expect(config.returnUrlOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+    expect(config.logLevel).toBe('DEBUG');
+    expect(config.statusCheckDelaySeconds).toBe(0.25);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ AMOUNT_MIN: '5000', AMOUNT_MAX: '1000' }, 'AMOUNT_MIN'],
+    [{ CREATE_ORDER_AUTH: 'maybe' }, 'CREATE_ORDER_AUTH'],
+    [{ ZALOPAY_API_BASE: 'ftp://x' }, 'ZALOPAY_API_BASE'],
+    [{ STATUS_RECHECK_SECONDS: '0' }, 'STATUS_RECHECK_SECONDS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RETURN_URL_ORIGINS: 'https://shop.example/path' }, 'RETURN_URL_ORIGINS'],
+  ])('fails fast on %o, naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
