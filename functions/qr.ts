@@ -12,7 +12,8 @@ import { QR_LIMITS, renderQr } from '../shared/qr';
 import type { OrderStore } from '../shared/store/port';
 
 export interface Deps {
-  store: OrderStore;
+  /** Only reads: a QR never changes an order. */
+  store: Pick<OrderStore, 'get'>;
   clock: Clock;
   log: Log;
 }
@@ -33,6 +34,16 @@ const query = z.strictObject({
     .max(QR_LIMITS.margin.max)
     .default(QR_LIMITS.margin.default),
 });
+
+/**
+ * `If-None-Match` as RFC 9110 §13.1.2 reads it: a list of tags (a cache or proxy may send
+ * several, marked weak) or `*`, compared weakly.
+ */
+export const matchesEtag = (ifNoneMatch: string | undefined, etag: string): boolean =>
+  (ifNoneMatch ?? '').split(',').some((tag) => {
+    const candidate = tag.trim();
+    return candidate === '*' || candidate.replace(/^W\//, '') === etag;
+  });
 
 /**
  * `GET /orders/{appTransId}/qr`: the QR of the order's `order_url` (scan with ZaloPay) or of
@@ -67,7 +78,7 @@ export const makeHandler = (deps: Deps) =>
         // Never cached past the moment the order stops being payable.
         'cache-control': `private, max-age=${secondsLeft}`,
       };
-      if (event.headers?.['if-none-match'] === etag) return { statusCode: 304, headers };
+      if (matchesEtag(event.headers?.['if-none-match'], etag)) return { statusCode: 304, headers };
       const image = await renderQr(text, options);
       const binary = options.format === 'png';
       return {

@@ -12,7 +12,7 @@ import { dailyId } from './ids';
 import { type EmulatorLogger, silentLogger } from './logger';
 import { type RedirectFields, redirectChecksum } from './mac';
 import { BodyTooLargeError, readBody, requestParams } from './params';
-import { type NoticeView, renderNoticePage, renderPayPage } from './pay-page';
+import { itemsOf, type NoticeView, renderNoticePage, renderPayPage } from './pay-page';
 import {
   EmulatorStore,
   effectiveStatus,
@@ -455,6 +455,7 @@ export class ZaloPayEmulator {
         appUser: order.appUser,
         description: order.description,
         amount: order.amount,
+        items: itemsOf(order.item),
         token: order.zpTransToken,
         secondsLeft: (expiresAt(order) - this.#now()) / 1000,
       }),

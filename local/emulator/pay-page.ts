@@ -40,19 +40,26 @@ const STYLE = `*{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#e9eef5;color:#1b1f24}
 .phone{max-width:400px;min-height:760px;margin:32px auto;background:#fff;border:12px solid #1b1f24;border-radius:40px;overflow:hidden;display:flex;flex-direction:column;box-shadow:0 12px 40px rgba(0,0,0,.2)}
 @media (max-width:480px){.phone{margin:0;border:0;border-radius:0;min-height:100vh;max-width:none;box-shadow:none}}
-header{background:#0057d9;color:#fff;padding:20px}
+header{background:#0057d9;color:#fff;padding:16px 20px}
 header .brand{margin:0;font-size:22px;font-weight:700;letter-spacing:.02em}
 header p{margin:2px 0 0;font-size:14px}
 header .en{color:#fff}
 main{flex:1;display:flex;flex-direction:column;gap:16px;padding:20px}
-h1{margin:0;font-size:20px;line-height:1.3;overflow-wrap:anywhere}
+h1{margin:0;font-size:18px;line-height:1.35;overflow-wrap:anywhere}
 .en{color:#4a5563;font-size:.875em}
+.lead{margin:0}
 .amount{margin:0;font-size:34px;font-weight:700;white-space:nowrap}
+.items{list-style:none;margin:0;padding:0;border-top:1px solid #e3e8ef}
+.items li{display:flex;justify-content:space-between;gap:12px;padding:8px 0;border-bottom:1px solid #e3e8ef}
+.items .qty{color:#4a5563;white-space:nowrap}
+.items .price{font-weight:600;white-space:nowrap}
 dl{display:grid;grid-template-columns:auto 1fr;gap:8px 12px;margin:0}
 dt{color:#4a5563}
 dd{margin:0;font-weight:600;text-align:right;overflow-wrap:anywhere}
-fieldset{border:1px solid #c5cdd8;border-radius:12px;margin:0;padding:8px 12px 12px}
-legend{font-weight:600;padding:0 4px}
+code{font:13px/1.6 ui-monospace,"DejaVu Sans Mono",Menlo,monospace}
+.tester{border:2px dashed #b35c00;border-radius:12px;margin:0;padding:8px 12px 12px;background:#fffaeb}
+.tester legend{font-weight:700;padding:0 6px;color:#7a2e0e}
+.tester .hint{margin:0 0 4px;font-size:14px;color:#7a2e0e}
 label{display:flex;gap:8px;align-items:center;padding:4px 0}
 .actions{display:flex;flex-direction:column;gap:10px;margin-top:auto}
 button{font:inherit;font-weight:700;padding:14px;border-radius:12px;border:2px solid #0057d9;cursor:pointer}
@@ -83,6 +90,48 @@ ${main}
 </html>
 `;
 
+/** One line of what is being bought, as the merchant listed it in the order's `item`. */
+export interface PayPageItem {
+  name: string;
+  quantity?: number;
+  price?: number;
+}
+
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/**
+ * The lines of an order's `item` JSON that name something. ZaloPay leaves the item format to the
+ * merchant; its samples (and our client) use `itemname`, `itemquantity` and `itemprice`.
+ */
+export const itemsOf = (itemJson: string): PayPageItem[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(itemJson);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { itemname, itemquantity, itemprice } = entry as Record<string, unknown>;
+    if (typeof itemname !== 'string' || itemname === '') return [];
+    return [{ name: itemname, quantity: finite(itemquantity), price: finite(itemprice) }];
+  });
+};
+
+const itemList = (items: readonly PayPageItem[]): string =>
+  items.length === 0
+    ? ''
+    : `<ul class="items" aria-label="Sản phẩm / Items">
+${items
+  .map(
+    (i) =>
+      `<li><span>${escapeHtml(i.name)}${i.quantity === undefined ? '' : ` <span class="qty">× ${escapeHtml(String(i.quantity))}</span>`}</span>${i.price === undefined ? '' : `<span class="price">${escapeHtml(formatVnd(i.price * (i.quantity ?? 1)))}</span>`}</li>`,
+  )
+  .join('\n')}
+</ul>`;
+
 /** What the payment page shows about one order. */
 export interface PayPageView {
   appId: number;
@@ -90,6 +139,8 @@ export interface PayPageView {
   appUser: string;
   description: string;
   amount: number;
+  /** What is being bought (empty when the order's `item` lists nothing readable). */
+  items: readonly PayPageItem[];
   /** The order's `zp_trans_token`, posted back with the buyer's choice. */
   token: string;
   /** Seconds until the order expires, by the emulator clock. */
@@ -119,19 +170,24 @@ const COUNTDOWN_SCRIPT = `
 export const renderPayPage = (v: PayPageView): string =>
   shell(
     `ZaloPay – ${v.description || v.appTransId}`,
-    `<p>${both({ vi: 'Thanh toán cho', en: 'You are paying for' })}</p>
+    `<p class="lead">${both({ vi: 'Thanh toán cho', en: 'You are paying for' })}</p>
 <h1>${escapeHtml(v.description)}</h1>
 <p class="amount">${escapeHtml(formatVnd(v.amount))}</p>
+${itemList(v.items)}
 <dl>
 <dt>${both({ vi: 'Người dùng', en: 'App user' })}</dt><dd>${escapeHtml(v.appUser)}</dd>
-<dt>${both({ vi: 'Mã giao dịch', en: 'Transaction' })}</dt><dd>${escapeHtml(v.appTransId)}</dd>
+<dt>${both({ vi: 'Mã giao dịch', en: 'Transaction' })}</dt><dd><code>${escapeHtml(v.appTransId)}</code></dd>
 <dt>${both({ vi: 'Ứng dụng', en: 'App ID' })}</dt><dd>${escapeHtml(String(v.appId))}</dd>
 <dt>${both({ vi: 'Hết hạn sau', en: 'Expires in' })}</dt><dd><span id="countdown" role="timer" data-seconds="${escapeHtml(String(Math.floor(v.secondsLeft)))}">${escapeHtml(formatDuration(v.secondsLeft))}</span></dd>
 </dl>
 <form method="post" action="openinapp/pay">
 <input type="hidden" name="token" value="${escapeHtml(v.token)}">
-<fieldset>
-<legend>${both({ vi: 'Callback (cho kiểm thử)', en: 'Callback (for testers)' })}</legend>
+<fieldset class="tester">
+<legend>${both({ vi: 'Kiểm thử', en: 'Testers' })}</legend>
+<p class="hint">${both({
+      vi: 'Callback tới cửa hàng (không có trên trang thật của ZaloPay):',
+      en: 'The callback to the shop (not on the real ZaloPay page):',
+    })}</p>
 <label><input type="radio" name="callback" value="deliver" checked> ${both({ vi: 'Gửi callback', en: 'Callback delivered' })}</label>
 <label><input type="radio" name="callback" value="lost"> ${both({ vi: 'Mất callback', en: 'Callback lost' })}</label>
 </fieldset>

@@ -45,6 +45,7 @@ describe('ZaloPay emulator payment page', () => {
     const orderUrl = await create('240101_page', {
       description: 'Cà phê sữa đá',
       app_user: 'Cửa hàng Hoa Sen',
+      item: JSON.stringify([{ itemid: 'cf', itemname: 'Cà phê sữa đá', itemprice: 25000, itemquantity: 2 }]),
     });
     const response = await fetch(orderUrl);
     expect(response.status).toBe(200);
@@ -55,6 +56,9 @@ describe('ZaloPay emulator payment page', () => {
     expect(html).toContain('Cửa hàng Hoa Sen');
     expect(html).toContain('240101_page');
     expect(html).toContain('50.000 ₫');
+    expect(html).toContain(
+      'Cà phê sữa đá <span class="qty">× 2</span></span><span class="price">50.000 ₫</span>',
+    );
     expect(html).toContain('15:00');
     expect(html).toMatch(/<button[^>]*value="pay">Thanh toán <span class="en" lang="en">Pay<\/span>/);
     expect(html).toMatch(/<button[^>]*value="cancel">Hủy <span class="en" lang="en">Cancel<\/span>/);

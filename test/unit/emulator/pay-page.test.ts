@@ -2,6 +2,7 @@ import {
   escapeHtml,
   formatDuration,
   formatVnd,
+  itemsOf,
   renderNoticePage,
   renderPayPage,
 } from '../../../local/emulator/pay-page';
@@ -35,6 +36,7 @@ describe('payment page rendering', () => {
       appUser: evil,
       description: evil,
       amount: 1000,
+      items: [{ name: evil, quantity: 1, price: 1000 }],
       token: evil,
       secondsLeft: 10,
     });
@@ -45,6 +47,51 @@ describe('payment page rendering', () => {
     expect(radios).toHaveLength(2);
     expect(labelled).toHaveLength(2);
     expect(html).toContain('<legend>');
+  });
+
+  it('reads the item lines ZaloPay samples use, and skips what names nothing', () => {
+    const json = JSON.stringify([
+      { itemid: 'cf', itemname: 'Cà phê sữa đá', itemprice: 29000, itemquantity: 2 },
+      { itemname: 'Bánh mì' },
+      { itemname: 'Trà', itemprice: '45000', itemquantity: null },
+      { itemid: 'no-name', itemprice: 1 },
+      { itemname: '' },
+      'text',
+      null,
+    ]);
+    expect(itemsOf(json)).toEqual([
+      { name: 'Cà phê sữa đá', quantity: 2, price: 29000 },
+      { name: 'Bánh mì', quantity: undefined, price: undefined },
+      { name: 'Trà', quantity: undefined, price: undefined },
+    ]);
+    expect(itemsOf('[]')).toEqual([]);
+    expect(itemsOf('{"itemname":"x"}')).toEqual([]);
+    expect(itemsOf('not json')).toEqual([]);
+  });
+
+  it('lists what is being bought, with line totals, and nothing when there are no items', () => {
+    const view = {
+      appId: 2553,
+      appTransId: '240101_items',
+      appUser: 'shop',
+      description: 'Đơn hàng',
+      amount: 83_000,
+      token: 't',
+      secondsLeft: 900,
+    };
+    const html = renderPayPage({
+      ...view,
+      items: [
+        { name: 'Cà phê sữa đá', quantity: 2, price: 29_000 },
+        { name: 'Bánh mì thịt', price: 25_000 },
+      ],
+    });
+    expect(html).toContain('<ul class="items" aria-label="Sản phẩm / Items">');
+    expect(html).toContain(
+      '<li><span>Cà phê sữa đá <span class="qty">× 2</span></span><span class="price">58.000 ₫</span></li>',
+    );
+    expect(html).toContain('<li><span>Bánh mì thịt</span><span class="price">25.000 ₫</span></li>');
+    expect(renderPayPage({ ...view, items: [] })).not.toContain('class="items"');
   });
 
   it('renders detail rows escaped on a notice page', () => {

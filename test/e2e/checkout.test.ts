@@ -1,0 +1,372 @@
+import { jest } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { useLocalApp } from '../support/app';
+import { signedCallback } from '../support/zalopay';
+import {
+  accessibilityProblems,
+  decodeQr,
+  focusIsVisible,
+  PHONE,
+  screenshot,
+  tabTo,
+  useBrowser,
+} from './support/browser';
+
+jest.setTimeout(30_000);
+
+// A status check one second after each order, as the brief's demo would run it.
+const app = useLocalApp({
+  STATUS_CHECK_DELAY_SECONDS: '1',
+  STATUS_RECHECK_SECONDS: '1',
+  LONG_POLL_INTERVAL_MS: '50',
+});
+const browser = useBrowser();
+
+/** The demo cart as the page starts: 2 × 29,000 + 45,000 + 25,000. */
+const CART_TOTAL = 128_000;
+const QR_HEADING = 'Thanh toán bằng ZaloPay qua mã QR';
+
+interface OrderView {
+  appTransId: string;
+  status: string;
+  amount: number;
+  orderUrl: string;
+  settledBy?: string;
+}
+const orderView = async (appTransId: string): Promise<OrderView> =>
+  (await fetch(`${app().url}/orders/${appTransId}`)).json() as Promise<OrderView>;
+
+const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true });
+
+/** Opens the checkout, keeps the default cart and ZaloPay, presses Pay; returns the order id. */
+const payWithZaloPay = async (page: Page): Promise<string> => {
+  await page.goto(app().url);
+  await page.getByRole('button', { name: /^Thanh toán/ }).click();
+  // Phones are not offered a QR, and their heading says so.
+  await page.getByRole('heading', { name: /^Thanh toán bằng ZaloPay/ }).waitFor();
+  return (await page.locator('#qr-order').textContent()) ?? '';
+};
+
+const qrImageLoaded = (page: Page) =>
+  page.waitForFunction(() => {
+    const image = document.querySelector<HTMLImageElement>('#qr-image');
+    return Boolean(image?.complete && image.naturalWidth > 0);
+  });
+
+/** Marks the window, so a test can tell the page was never reloaded. */
+const markWindow = (page: Page) =>
+  page.evaluate(() => {
+    (window as unknown as { marker: string }).marker = 'no reload';
+  });
+const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker);
+
+describe('the checkout in Chromium', () => {
+  it('desktop: ZaloPay → a QR that encodes the order_url → paid on /result and in the checkout, without a reload', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+    expect(await page.getByRole('radio', { name: /ZaloPay/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: /Visa/ }).isDisabled()).toBe(true);
+    expect(await page.locator('#total').textContent()).toMatch(/^128\.000\s₫$/);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-cart');
+
+    await markWindow(page);
+    await page.getByRole('button', { name: /^Thanh toán 128\.000\s₫$/ }).click();
+    await heading(page, QR_HEADING).waitFor();
+    await qrImageLoaded(page);
+    const appTransId = (await page.locator('#qr-order').textContent()) ?? '';
+    const order = await orderView(appTransId);
+    expect(order).toMatchObject({ status: 'PENDING', amount: CART_TOTAL });
+    const stored = await app().store.get(appTransId);
+    expect(stored?.items.map((i) => [i.name, i.quantity])).toEqual([
+      ['Cà phê sữa đá', 2],
+      ['Trà đào cam sả', 1],
+      ['Bánh mì thịt', 1],
+    ]);
+
+    // The QR as rendered, ZaloPay logo over its centre included, scans to the order_url.
+    expect(await decodeQr(page.locator('.qr-frame'))).toBe(order.orderUrl);
+    const card = page.locator('.qr-card');
+    expect(await card.textContent()).toContain('ZaloPay QR demo');
+    expect(await page.locator('#qr-amount').textContent()).toMatch(/^128\.000\s₫$/);
+    expect(await page.locator('#countdown').textContent()).toMatch(/^1[45]:[0-5]\d$/);
+    expect(await page.locator('.steps li').allTextContents()).toEqual([
+      'Mở ứng dụng ZaloPay',
+      'Chọn “Thanh toán” và quét mã QR',
+      'Xác nhận thanh toán trong ứng dụng',
+    ]);
+    expect(await page.getByRole('link', { name: 'Mở ZaloPay' }).isVisible()).toBe(false);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-qr', 'checkout-qr');
+
+    // The buyer's phone: the scanned URL is ZaloPay's payment page.
+    const phone = await browser.newPage(PHONE);
+    await phone.goto(order.orderUrl);
+    expect(await phone.locator('main').textContent()).toMatch(/128\.000 ₫[\s\S]*Cà phê sữa đá/);
+    await screenshot(phone, 'emulator-pay-page');
+    await phone.getByRole('button', { name: /^Thanh toán/ }).click();
+    await phone.waitForURL(/\/result\?/);
+    await heading(phone, 'Thanh toán thành công').waitFor();
+    expect(await phone.locator('#outcome-order').textContent()).toBe(appTransId);
+    expect(await accessibilityProblems(phone)).toEqual([]);
+    await screenshot(phone, 'result-paid-phone');
+
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(await windowMark(page)).toBe('no reload');
+    expect(await page.locator('#announce').textContent()).toBe('Thanh toán thành công');
+    expect(await orderView(appTransId)).toMatchObject({ status: 'PAID', settledBy: 'callback' });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-paid');
+
+    const result = await browser.newPage();
+    await result.goto(`${app().url}/result?appTransId=${appTransId}&status=PAID`);
+    await heading(result, 'Thanh toán thành công').waitFor();
+    expect(await result.locator('#outcome-amount').textContent()).toMatch(/^128\.000\s₫$/);
+    await screenshot(result, 'result-paid', 'result-paid');
+  });
+
+  it('callback lost: the status check finds the payment and both pages say paid', async () => {
+    const page = await browser.newPage();
+    const appTransId = await payWithZaloPay(page);
+    await qrImageLoaded(page);
+    const orderUrl = await decodeQr(page.locator('.qr-frame'));
+    expect(orderUrl).toBe((await orderView(appTransId)).orderUrl);
+
+    const phone = await browser.newPage(PHONE);
+    await phone.goto(orderUrl ?? '');
+    await phone.getByLabel('Mất callback').check();
+    await phone.getByRole('button', { name: /^Thanh toán/ }).click();
+    await phone.waitForURL(/\/result\?/);
+    await heading(phone, 'Thanh toán thành công').waitFor();
+    await heading(page, 'Thanh toán thành công').waitFor();
+
+    expect(await orderView(appTransId)).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    expect(app().emulator.callbackLog.some((c) => c.appTransId === appTransId)).toBe(false);
+  });
+
+  it('cancel on the payment page: the failed screen, then "Try again" goes back to the same cart', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    await page.locator('#qty-bac-xiu').fill('3');
+    await page.locator('#qty-bac-xiu').press('Tab');
+    expect(await page.locator('#total').textContent()).toMatch(/^233\.000\s₫$/);
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    await heading(page, QR_HEADING).waitFor();
+    const appTransId = (await page.locator('#qr-order').textContent()) ?? '';
+
+    const phone = await browser.newPage(PHONE);
+    await phone.goto((await orderView(appTransId)).orderUrl);
+    await phone.getByRole('button', { name: /^Hủy/ }).click();
+    await phone.waitForURL(/\/result\?/);
+    await heading(phone, 'Thanh toán không thành công').waitFor();
+    await heading(page, 'Thanh toán không thành công').waitFor();
+    expect(await orderView(appTransId)).toMatchObject({ status: 'FAILED' });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-failed');
+
+    await page.getByRole('link', { name: 'Thử lại' }).click();
+    await heading(page, 'Giỏ hàng của bạn').waitFor();
+    expect(await page.locator('#total').textContent()).toMatch(/^233\.000\s₫$/);
+  });
+
+  it('phone: "Open ZaloPay" (the order_url) instead of a QR, then paid on /result', async () => {
+    const page = await browser.newPage(PHONE);
+    const qrRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/qr') || request.url().includes('/qr?')) qrRequests.push(request.url());
+    });
+    const appTransId = await payWithZaloPay(page);
+    expect(await heading(page, 'Thanh toán bằng ZaloPay').isVisible()).toBe(true);
+    const openApp = page.getByRole('link', { name: 'Mở ZaloPay' });
+    expect(await openApp.isVisible()).toBe(true);
+    expect(await openApp.getAttribute('href')).toBe((await orderView(appTransId)).orderUrl);
+    expect(await page.locator('#qr-image').isVisible()).toBe(false);
+    expect(await page.locator('.steps').isVisible()).toBe(false);
+    expect(qrRequests).toEqual([]);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-phone');
+
+    await openApp.tap();
+    await page.getByRole('button', { name: /^Thanh toán/ }).tap();
+    await page.waitForURL(/\/result\?/);
+    await heading(page, 'Thanh toán thành công').waitFor();
+  });
+
+  it('speaks English on request: texts, the lang attribute and amounts, kept on the result page', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
+    await heading(page, 'Your cart').waitFor();
+    expect(await page.title()).toBe('ZaloPay QR demo – Checkout');
+    await page.getByRole('button', { name: 'Pay ₫128,000' }).click();
+    await heading(page, 'Pay with ZaloPay by QR code').waitFor();
+    expect(await page.locator('.steps li').first().textContent()).toBe('Open the ZaloPay app');
+    expect(await page.getByRole('img', { name: 'ZaloPay payment QR code of the order' }).count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-qr-en');
+    const appTransId = (await page.locator('#qr-order').textContent()) ?? '';
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Payment successful').waitFor();
+
+    const result = await page.context().newPage();
+    await result.goto(`${app().url}/result?appTransId=${appTransId}`);
+    await heading(result, 'Payment successful').waitFor();
+    expect(await result.locator('html').getAttribute('lang')).toBe('en');
+    await result.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await heading(result, 'Thanh toán thành công').waitFor();
+    expect(await result.locator('html').getAttribute('lang')).toBe('vi');
+  });
+
+  it('works with the keyboard alone, with a visible focus', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    await tabTo(page, '#qty-bac-xiu + button');
+    expect(await focusIsVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#qty-bac-xiu').inputValue()).toBe('2');
+    expect(await page.locator('#total').textContent()).toMatch(/^198\.000\s₫$/);
+
+    await tabTo(page, 'input[value="zalopay"]');
+    expect(await page.locator('input[value="zalopay"]').isChecked()).toBe(true);
+    await tabTo(page, '#pay');
+    expect(await focusIsVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    await heading(page, QR_HEADING).waitFor();
+    // Focus moves to the new screen's heading, so a screen reader reads where the buyer is.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('qr-title');
+
+    await tabTo(page, '#back');
+    await page.keyboard.press('Enter');
+    await heading(page, 'Giỏ hàng của bạn').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('shop-title');
+  });
+
+  it('shows API errors clearly: an empty cart, and an order ZaloPay refuses', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    for (const id of ['ca-phe-sua-da', 'tra-dao-cam-sa', 'banh-mi-thit']) {
+      await page.locator(`#qty-${id}`).fill('0');
+      await page.locator(`#qty-${id}`).press('Tab');
+    }
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('Giỏ hàng đang trống');
+
+    await page.locator('#qty-bac-xiu').fill('1');
+    await page.locator('#qty-bac-xiu').press('Tab');
+    app().emulator.injectFault('create', { type: 'code', returnCode: 2, subReturnCode: -401 });
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText('ZaloPay từ chối tạo đơn hàng.').waitFor();
+    expect(await alert.textContent()).toContain('ZALOPAY_REJECTED · return_code 2, sub_return_code -401');
+    expect(await alert.locator('#error-message').textContent()).toBe('ZaloPay refused the request');
+    expect(await heading(page, 'Giỏ hàng của bạn').isVisible()).toBe(true);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-error');
+  });
+
+  it('ZaloPay unreachable: the checkout follows the unknown order until the status check settles it', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    app().emulator.injectFault('create', { type: 'drop' });
+    // The first status check cannot reach ZaloPay either, so "confirming" lasts a couple of seconds.
+    app().emulator.injectFault('query', { type: 'drop' });
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    await heading(page, 'Đang xác nhận thanh toán…').waitFor();
+    const appTransId = (await page.locator('#outcome-order').textContent()) ?? '';
+    expect(appTransId).toMatch(/^\d{6}_/);
+
+    // The create never reached ZaloPay, so the first status check finds no order there.
+    await heading(page, 'Thanh toán không thành công').waitFor();
+    expect(await orderView(appTransId)).toMatchObject({ status: 'FAILED' });
+  });
+
+  it('a callback with another amount: the review screen', async () => {
+    const page = await browser.newPage();
+    const appTransId = await payWithZaloPay(page);
+    const response = await fetch(`${app().url}/zalopay/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(signedCallback({ appTransId, amount: 1_000 })),
+    });
+    expect(await response.json()).toMatchObject({ return_code: 1 });
+    await heading(page, 'Thanh toán đang được xem xét').waitFor();
+    expect(await page.locator('#outcome-order').textContent()).toBe(appTransId);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'checkout-review');
+  });
+
+  it('keeps following politely through network errors', async () => {
+    const page = await browser.newPage();
+    let refused = 0;
+    await page.route(/\/orders\/[^/]+\?wait=/, (route) => {
+      if (refused < 2) {
+        refused++;
+        return route.abort('connectionrefused');
+      }
+      return route.continue();
+    });
+    const appTransId = await payWithZaloPay(page);
+    await page.getByText('Không kết nối được máy chủ, đang thử lại…').first().waitFor();
+    expect(await heading(page, QR_HEADING).isVisible()).toBe(true);
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(refused).toBe(2);
+    expect(await page.locator('[data-trouble]:not([hidden])').count()).toBe(0);
+  });
+});
+
+describe('the result page and the redirect landing', () => {
+  it('shows only what our API says: a pending order is never shown as paid, whatever the link says', async () => {
+    const created = await fetch(`${app().url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 50_000 }),
+    });
+    const { appTransId } = (await created.json()) as { appTransId: string };
+    const page = await browser.newPage();
+    await page.goto(`${app().url}/result?appTransId=${appTransId}&status=PAID`);
+    await heading(page, 'Đang xác nhận thanh toán…').waitFor();
+    expect(await page.locator('main').textContent()).not.toContain('thành công');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+  });
+
+  it('says when there is no such order', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app().url}/result?appTransId=261128_NoSuchOrder0000000000000&status=PAID`);
+    await heading(page, 'Không tìm thấy đơn hàng').waitFor();
+    await page.goto(`${app().url}/result`);
+    await heading(page, 'Không tìm thấy đơn hàng').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  it('a redirect with a bad checksum gets the 400 error page, never a success screen', async () => {
+    const page = await browser.newPage();
+    const appTransId = await payWithZaloPay(page);
+    await app().emulator.pay(appTransId);
+    const query = new URLSearchParams({
+      appid: '2553',
+      apptransid: appTransId,
+      pmcid: '38',
+      bankcode: '',
+      amount: String(CART_TOTAL),
+      discountamount: '0',
+      status: '1',
+      checksum: '0'.repeat(64),
+    });
+    const landing = await browser.newPage();
+    const response = await landing.goto(`${app().url}/zalopay/redirect?${query}`);
+    expect(response?.status()).toBe(400);
+    await heading(landing, 'Liên kết không hợp lệ / Invalid link').waitFor();
+    expect(landing.url()).not.toContain('/result');
+    expect(await landing.locator('body').textContent()).not.toMatch(/thành công|successful/i);
+  });
+});

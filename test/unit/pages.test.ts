@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { makeHandler } from '../../functions/pages';
+import { SANDBOX } from '../support/sandbox';
+
+const web = (name: string) => readFileSync(new URL(`../../web/${name}`, import.meta.url), 'utf8');
+const pages = { checkout: web('checkout.html'), result: web('result.html') };
+
+const serve = async (rawPath: string, merchantName = 'ZaloPay QR demo') => {
+  const handler = makeHandler({ pages, config: { merchantName } });
+  const event = { rawPath, rawQueryString: '', headers: {} } as APIGatewayProxyEventV2;
+  return (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2 & {
+    headers: Record<string, string>;
+    body: string;
+  };
+};
+
+const blocks = (html: string, tag: string) =>
+  [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
+const between = (html: string, start: string, end: string) => {
+  const from = html.indexOf(start);
+  return from < 0 ? undefined : html.slice(from, html.indexOf(end, from) + end.length);
+};
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+describe('the demo pages (functions/pages.ts + web/)', () => {
+  it('serves the checkout at / and the result page at /result', async () => {
+    expect((await serve('/')).body).toContain('id="pay-form"');
+    const result = await serve('/result');
+    expect(result.body).toContain('id="outcome"');
+    expect(result.body).not.toContain('id="pay-form"');
+  });
+
+  it('shares one look and one result logic: the common parts of both pages are identical', () => {
+    const common = (html: string) => ({
+      style: blocks(html, 'style'),
+      sprite: between(html, '<svg width="0"', '</svg>\n<header'),
+      header: between(html, '<header class="bar">', '</header>'),
+      outcome: between(html, '<section id="outcome"', '</section>'),
+      sharedScript: blocks(html, 'script')[0],
+    });
+    const checkout = common(pages.checkout);
+    expect(checkout.outcome).toContain('data-kind="checking"');
+    expect(checkout.sharedScript).toContain('const follow = async');
+    expect(common(pages.result)).toEqual(checkout);
+  });
+
+  it.each(['/', '/result'])('%s runs only its own inline scripts and styles (CSP hashes)', async (path) => {
+    const { headers, body } = await serve(path);
+    const csp = headers['content-security-policy'] ?? '';
+    const directive = (name: string) =>
+      csp
+        .split('; ')
+        .find((d) => d.startsWith(`${name} `))
+        ?.split(' ')
+        .slice(1);
+    expect(directive('script-src')).toEqual(blocks(body, 'script').map(sha256));
+    expect(directive('style-src')).toEqual(blocks(body, 'style').map(sha256));
+    // Hashes only cover plain <script>/<style> blocks: no attributes, no inline handlers or styles.
+    expect(body.match(/<script/g)).toHaveLength(blocks(body, 'script').length);
+    expect(body.match(/<style/g)).toHaveLength(1);
+    expect(body).not.toMatch(/\son[a-z]+=/i);
+    expect(body).not.toMatch(/\sstyle=/i);
+  });
+
+  it.each(['checkout.html', 'result.html'])('%s is self-contained and holds no secret', (name) => {
+    const html = web(name);
+    expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
+    expect(html).not.toMatch(/@import|url\(/);
+    for (const secret of [SANDBOX.key1, SANDBOX.key2, 'dev-merchant-key']) expect(html).not.toContain(secret);
+  });
+
+  it('puts the merchant name in, escaped', async () => {
+    const { body } = await serve('/', 'Cà phê <b>"Hoa Sen"</b> & co');
+    expect(body).toContain('Cà phê &lt;b&gt;&quot;Hoa Sen&quot;&lt;/b&gt; &amp; co');
+    expect(body).not.toContain('{{MERCHANT_NAME}}');
+    expect(body).not.toContain('<b>"Hoa Sen"</b>');
+  });
+});
