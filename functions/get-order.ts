@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { json, notFound } from '../shared/http/errors';
 import { httpErrors } from '../shared/http/middleware';
 import { appTransIdOf } from '../shared/http/params';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../shared/clock';
 import { ApiError, notFound } from '../shared/http/errors';
 import { httpErrors } from '../shared/http/middleware';

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkStatus, type StatusCheckDeps } from '../shared/orders/status-check';
 import { APP_TRANS_ID_PATTERN } from '../shared/zalopay/ids';
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as createOrder } from '../functions/create-order';
@@ -20,7 +21,7 @@ import { type AppConfig, loadConfig } from '../shared/config';
 import type { Log, MetricName, Metrics } from '../shared/observability';
 import { checkPolicyOf } from '../shared/orders/checks';
 import { InProcessStatusCheckScheduler } from '../shared/scheduler/in-process';
-import type { StatusCheckRequest } from '../shared/scheduler/port';
+import type { StatusCheckRequest, StatusCheckScheduler } from '../shared/scheduler/port';
 import { DynamoIdempotencyStore } from '../shared/store/dynamo-idempotency-store';
 import { DynamoOrderStore } from '../shared/store/dynamo-order-store';
 import { ZaloPayClient } from '../shared/zalopay/client';
@@ -41,6 +42,10 @@ export interface LocalAppOptions {
   emulator?: { callbackRetryDelayMs?: number; refundDelayMs?: number };
   /** Wraps the ZaloPay client (tests count or sabotage calls). */
   wrapZaloPay?: (client: ZaloPayGateway) => ZaloPayGateway;
+  /** Wraps the DynamoDB document client the stores use (tests count reads and writes). */
+  wrapDynamo?: (client: DynamoDBDocumentClient) => DynamoDBDocumentClient;
+  /** Wraps the status-check scheduler the handlers use (tests count schedules). */
+  wrapScheduler?: (scheduler: StatusCheckScheduler) => StatusCheckScheduler;
 }
 
 /** Counts business metrics in memory (CloudWatch gets them on AWS). */
@@ -104,8 +109,12 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
 
   const dataDir = env.DATA_DIR || undefined;
   const dynamo = await startLocalDynamo({ dataDir });
-  const store = new DynamoOrderStore({ client: dynamo.client, tableName: dynamo.tableName });
-  const idempotency = new DynamoIdempotencyStore({ client: dynamo.client, tableName: dynamo.tableName });
+  const table = {
+    client: options.wrapDynamo ? options.wrapDynamo(dynamo.client) : dynamo.client,
+    tableName: dynamo.tableName,
+  };
+  const store = new DynamoOrderStore(table);
+  const idempotency = new DynamoIdempotencyStore(table);
 
   const emulator = new ZaloPayEmulator({
     apps: [credentials],
@@ -134,7 +143,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     store,
     idempotency,
     zalopay,
-    scheduler,
+    scheduler: options.wrapScheduler ? options.wrapScheduler(scheduler) : scheduler,
     credentials: async () => credentials,
     merchantApiKey: async () => env.MERCHANT_API_KEY || 'dev-merchant-key',
     clock,
@@ -172,9 +181,8 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     await sweepHandler({}, context('sweeper'));
   };
   const sweepEvery = Number(env.SWEEP_INTERVAL_SECONDS || 300) * 1000;
-  const sweepTimer = setInterval(() => {
-    sweep().catch((error: unknown) => log.error('sweeper failed', { error }));
-  }, sweepEvery);
+  const sweepSafely = () => sweep().catch((error: unknown) => log.error('sweeper failed', { error }));
+  const sweepTimer = setInterval(sweepSafely, sweepEvery);
   sweepTimer.unref();
 
   server.on(
@@ -185,6 +193,9 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
       log,
     }),
   );
+
+  // Orders kept in DATA_DIR lost their timers with the last process: pick up the overdue ones now.
+  if (dataDir) void sweepSafely();
 
   let closing: Promise<void> | undefined;
   const close = () => {

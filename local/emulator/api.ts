@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { vietQrPayload } from './emvco';
 import { acceptedDates, isCalendarDate, newTransToken } from './ids';
 import { createMac, macMatches, queryMac, queryRefundMac, refundMac } from './mac';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
 export interface AppConfig {

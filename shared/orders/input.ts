@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppConfig } from '../config';
 import { type NewOrder, zaloPayItems } from './create';
 

@@ -35,6 +35,7 @@ export const useLocalApp = (
   };
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read API bodies field by field and assert each one.
 export interface JsonResponse<T = any> {
   status: number;
   headers: Headers;

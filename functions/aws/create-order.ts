@@ -1,0 +1,24 @@
+import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-store';
+import { makeHandler } from '../create-order';
+import { store, table } from './lib/dynamo';
+import { clock, config, lambda, logger, metrics, policy, settings } from './lib/runtime';
+import { statusCheckScheduler } from './lib/scheduler';
+import { merchantApiKey } from './lib/secrets';
+import { zalopay } from './lib/zalopay';
+
+/** `POST /orders` (API Gateway). */
+export const handler = lambda(
+  makeHandler({
+    store,
+    idempotency: new DynamoIdempotencyStore(table),
+    zalopay,
+    scheduler: statusCheckScheduler(),
+    clock,
+    policy,
+    log: logger,
+    metrics,
+    settings,
+    config,
+    merchantApiKey,
+  }),
+);

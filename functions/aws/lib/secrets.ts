@@ -1,0 +1,31 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigError } from '../../../shared/config';
+import { type AppSecret, parseSecret, secretSettings } from '../../../shared/config/aws';
+import type { CredentialsProvider } from '../../../shared/zalopay/types';
+import { tracer } from './runtime';
+
+const { secretArn, maxAgeSeconds } = secretSettings(process.env);
+
+const provider = new SecretsProvider({
+  awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+});
+
+let parsed: { text: string; secret: AppSecret } | undefined;
+
+/**
+ * The secret, from Powertools' cache: fetched again once it is `maxAgeSeconds` old, so a rotated
+ * key reaches every warm container within that time (design.md §6). Parsed once per value.
+ */
+const readSecret = async (): Promise<AppSecret> => {
+  const text = await provider.get(secretArn, { maxAge: maxAgeSeconds });
+  if (typeof text !== 'string') throw new ConfigError('The ZaloPay secret must be a JSON string');
+  if (parsed?.text !== text) parsed = { text, secret: parseSecret(text) };
+  return parsed.secret;
+};
+
+/** ZaloPay's app_id, key1, key2 and, during a rotation, the previous key2. */
+export const credentials: CredentialsProvider = async () => (await readSecret()).credentials;
+
+/** The `x-api-key` of the merchant routes. */
+export const merchantApiKey = async (): Promise<string> => (await readSecret()).merchantApiKey;

@@ -1,0 +1,20 @@
+import { makeHandler } from '../redirect';
+import { store } from './lib/dynamo';
+import { clock, config, lambda, logger, metrics, noScheduling, policy } from './lib/runtime';
+import { credentials } from './lib/secrets';
+import { zalopay } from './lib/zalopay';
+
+/** `GET /zalopay/redirect` (API Gateway): where ZaloPay sends the buyer back. */
+export const handler = lambda(
+  makeHandler({
+    store,
+    zalopay,
+    scheduler: noScheduling,
+    clock,
+    policy,
+    log: logger,
+    metrics,
+    credentials,
+    config,
+  }),
+);

@@ -1,0 +1,16 @@
+import { makeHandler } from '../status-check';
+import { store } from './lib/dynamo';
+import { clock, lambda, logger, metrics, policy } from './lib/runtime';
+import { selfScheduler } from './lib/scheduler';
+import { zalopay } from './lib/zalopay';
+
+const { scheduler, learnTarget } = selfScheduler();
+
+/**
+ * The status check EventBridge Scheduler invokes (asynchronously) with `{appTransId, attempt}`;
+ * its follow-ups target this very function.
+ */
+export const handler = lambda(
+  makeHandler({ store, zalopay, scheduler, clock, policy, log: logger, metrics }),
+  learnTarget,
+);

@@ -1,0 +1,19 @@
+import { DEFAULT_SWEEP, makeHandler } from '../sweeper';
+import { store } from './lib/dynamo';
+import { clock, lambda, logger, metrics, policy } from './lib/runtime';
+import { statusCheckScheduler } from './lib/scheduler';
+import { zalopay } from './lib/zalopay';
+
+/** Every 5 minutes (EventBridge Scheduler): checks the orders whose check is overdue. */
+export const handler = lambda(
+  makeHandler({
+    store,
+    zalopay,
+    scheduler: statusCheckScheduler(),
+    clock,
+    policy,
+    log: logger,
+    metrics,
+    sweep: DEFAULT_SWEEP,
+  }),
+);

@@ -1,0 +1,151 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  type BundlingOptions,
+  LogLevel,
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { HttpFunction } from '../../functions/routes';
+import { AWS_ENV } from '../../shared/config/aws';
+import type { OrdersTable, TableAccess } from './orders-table';
+import type { StatusChecks } from './status-checks';
+
+/** Every Lambda function of the stack: the HTTP ones of `functions/routes.ts` and three more. */
+export type FunctionName = HttpFunction | 'callback' | 'status-check' | 'sweeper';
+
+/** The Lambda entry module of a function: its composition root under functions/aws/. */
+export const entryOf = (name: FunctionName): string =>
+  fileURLToPath(new URL(`../../functions/aws/${name}.ts`, import.meta.url));
+
+/** The project root, where package-lock.json and tsconfig.json live. */
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The Lambda runtime of every function: Node.js 22, the project's target (style.md §8). */
+const RUNTIME = Runtime.NODEJS_22_X;
+
+/** Stack traces point into the TypeScript sources (the bundles carry source maps). */
+export const RUNTIME_NODE_OPTIONS = '--enable-source-maps';
+
+/**
+ * How every function is bundled, by the local esbuild (never Docker). One ESM file per function
+ * with the AWS SDK clients it imports bundled and tree-shaken (not the runtime's copy, whose
+ * version drifts), `module` entry points first so packages resolve to their ESM builds, and a
+ * `require` for the CommonJS dependencies that still call it. The demo pages' HTML is inlined as
+ * text when the pages function is bundled. The benchmark bundles through this same construct.
+ */
+const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  externalModules: [],
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  loader: { '.html': 'text' },
+  logLevel: LogLevel.WARNING,
+  forceDockerBundling: false,
+};
+
+/** Props of {@link AppFunction}: what differs between functions. */
+export interface AppFunctionProps
+  extends Omit<
+    NodejsFunctionProps,
+    'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'role' | 'tracing' | 'projectRoot'
+  > {
+  /** The entry module (a functions/aws/ composition root). */
+  entry: string;
+  logRetention: RetentionDays;
+}
+
+/**
+ * A function of this app (style.md §8): Node.js 22 on arm64, the shared ESM bundling with source
+ * maps, X-Ray tracing, its own log group with retention, and its own role that starts with no
+ * permission but writing to that log group; the `bind*` helpers grant and configure together
+ * (style.md §8).
+ * No physical name is fixed, so several stacks (stages) coexist in one account.
+ */
+export class AppFunction extends NodejsFunction {
+  constructor(
+    scope: Construct,
+    id: string,
+    { entry, logRetention, environment, ...props }: AppFunctionProps,
+  ) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: logRetention,
+      // The logs of a deleted stage are of no use; the orders themselves are retained.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} function`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      ...props,
+      entry,
+      projectRoot: PROJECT_ROOT,
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      bundling: BUNDLING,
+      environment: {
+        NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
+        POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,
+        ...environment,
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the target the code is built and tested for (esbuild target node22); moving to a ' +
+        'newer runtime is a deliberate upgrade of RUNTIME and BUNDLING.target together.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+        'permissions. No other statement of these roles has a wildcard resource (test/infra checks).',
+    });
+  }
+
+  /** Grants `access` to the table and tells the function its name. */
+  bindTable(orders: OrdersTable, ...access: TableAccess[]): void {
+    orders.grant(this, ...access);
+    this.addEnvironment(AWS_ENV.tableName, orders.table.tableName);
+  }
+
+  /** Lets the function read the secret (GetSecretValue only) and tells it where the secret is. */
+  bindSecret(secret: ISecret): void {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    this.addEnvironment(AWS_ENV.secretArn, secret.secretArn);
+  }
+
+  /**
+   * Lets the function schedule status checks and tells it where they go. `target` is the
+   * status-check function, or `self` for status-check itself, which cannot name its own ARN in
+   * its environment (functions/aws/lib/scheduler.ts).
+   */
+  bindStatusChecks(checks: StatusChecks, target: AppFunction | 'self'): void {
+    checks.grantScheduling(this);
+    this.addEnvironment(AWS_ENV.scheduleGroup, checks.group.scheduleGroupName);
+    this.addEnvironment(AWS_ENV.schedulerRoleArn, checks.schedulerRole.roleArn);
+    this.addEnvironment(AWS_ENV.deadLetterArn, checks.deliveryDeadLetters.queueArn);
+    if (target !== 'self') this.addEnvironment(AWS_ENV.statusCheckArn, target.functionArn);
+  }
+}

@@ -1,0 +1,207 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { MetricName } from '../../shared/observability';
+import type { PaymentApi } from './payment-api';
+
+/** The CloudWatch namespace of our business metrics (Powertools Metrics, EMF). */
+export const METRICS_NAMESPACE = 'ZaloPayQR';
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  /** The `service` dimension Powertools adds: POWERTOOLS_SERVICE_NAME, the stack name. */
+  serviceName: string;
+  functions: Record<string, IFunction>;
+  api: PaymentApi;
+  /** Queues whose every message is a check an operator must look at. */
+  deadLetterQueues: Record<string, IQueue>;
+  alarmEmail: string | undefined;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms (to one SNS topic) and a dashboard: the money-relevant signals first. A callback MAC that
+ * fails (forgery, or a wrong key2 after a rotation), a check nobody could run (dead letters), an
+ * order a person must decide on (REVIEW), ZaloPay failing, and our functions failing or throttled.
+ */
+export class Monitoring extends Construct {
+  readonly topic: Topic;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'Alarms', { displayName: 'ZaloPay QR alarms', enforceSSL: true });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and metric values, no payment data. CloudWatch cannot ' +
+        'publish to a topic encrypted with the AWS managed SNS key, and a customer key for this alone ' +
+        'is cost without benefit.',
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const business = (metricName: MetricName, period = FIVE_MINUTES) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: props.serviceName },
+        statistic: 'Sum',
+        period,
+      });
+    const alarm = (name: string, description: string, metric: IMetric, threshold = 1) =>
+      new Alarm(this, name, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(this.topic));
+
+    alarm(
+      'CallbackMacFailures',
+      'ZaloPay callbacks refused (bad MAC, foreign app_id, malformed): forgery attempts, or key2 in the ' +
+        'secret does not match ZaloPay (check a rotation). Paid orders are still settled by the status check.',
+      business('CallbackRejected', Duration.minutes(15)),
+      3,
+    );
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `${name}Messages`,
+        `Status checks in ${name}: each is an order whose check could not run. Inspect, fix, redrive.`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      );
+    }
+    alarm(
+      'OrdersInReview',
+      'An order went to REVIEW (amount mismatch, paid after close, orphan payment, or unresolved at 47 h): ' +
+        'a person must decide. GET /orders/{appTransId}/history shows why.',
+      business('OrderReview'),
+    );
+
+    const failures = ['ZaloPayError', 'OrderCreateUnknown', 'OrderCreateRejected'] as const;
+    const calls = ['StatusCheckRun', 'OrderCreated', 'OrderCreateRejected', 'OrderCreateUnknown'] as const;
+    const usingMetrics = Object.fromEntries(
+      [...new Set<MetricName>([...failures, ...calls])].map((m) => [m.toLowerCase(), business(m)]),
+    );
+    const sum = (names: readonly MetricName[]) => names.map((m) => `FILL(${m.toLowerCase()}, 0)`).join(' + ');
+    alarm(
+      'ZaloPayErrorRate',
+      'More than 20% of ZaloPay calls failed, timed out or were refused in 5 minutes (at least 5 calls): ' +
+        'ZaloPay is down, or the keys or app_id in the secret are wrong.',
+      new MathExpression({
+        label: 'ZaloPay error rate (%)',
+        expression: `IF((${sum(calls)}) >= 5, 100 * (${sum(failures)}) / (${sum(calls)}), 0)`,
+        usingMetrics,
+        period: FIVE_MINUTES,
+      }),
+      20,
+    );
+
+    const perFunction = (metric: (fn: IFunction, label: string) => IMetric) =>
+      Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, metric(fn, name)]));
+    const total = (label: string, metrics: Record<string, IMetric>) => {
+      const ids = Object.keys(metrics).map((_, i) => `f${i}`);
+      return new MathExpression({
+        label,
+        expression: ids.map((i) => `FILL(${i}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(Object.values(metrics).map((m, i) => [ids[i]!, m])),
+        period: FIVE_MINUTES,
+      });
+    };
+    const errors = perFunction((fn, label) =>
+      fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum', label }),
+    );
+    const throttles = perFunction((fn, label) =>
+      fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum', label }),
+    );
+    alarm(
+      'FunctionErrors',
+      'A function failed (an unhandled error, a timeout, or a crash at start such as a malformed setting).',
+      total('Function errors', errors),
+    );
+    alarm(
+      'FunctionThrottles',
+      'A function was throttled: raise its concurrency.',
+      total('Throttles', throttles),
+    );
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
+    const graph = (title: string, metrics: IMetric[], width = 8) =>
+      new GraphWidget({ title, left: metrics, width, height: 6 });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `## ZaloPay QR — ${Stack.of(this).stackName}\nOrders, callbacks, status checks, ZaloPay and the functions behind them.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Orders',
+        (['OrderCreated', 'OrderPaid', 'OrderExpired', 'OrderFailed', 'OrderReview'] as const).map((m) =>
+          business(m),
+        ),
+      ),
+      graph(
+        'Callbacks',
+        (['CallbackAccepted', 'CallbackDuplicate', 'CallbackRejected', 'CallbackFailed'] as const).map((m) =>
+          business(m),
+        ),
+      ),
+      graph(
+        'Status checks',
+        (['StatusCheckRun', 'StatusCheckScheduled', 'SweptOrders'] as const).map((m) => business(m)),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'ZaloPay failures',
+        failures.map((m) => business(m)),
+      ),
+      graph('API', [
+        props.api.api.metricClientError({ period: FIVE_MINUTES }),
+        props.api.api.metricServerError({ period: FIVE_MINUTES }),
+        props.api.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p95' }),
+      ]),
+      graph(
+        'Dead letters',
+        Object.entries(props.deadLetterQueues).map(([name, q]) =>
+          q.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, label: name }),
+        ),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('Function errors', Object.values(errors)),
+      graph('Function throttles', Object.values(throttles)),
+      graph(
+        'Function duration p95',
+        Object.values(
+          perFunction((fn, label) => fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p95', label })),
+        ),
+      ),
+    );
+  }
+
+  /** The dashboard in the CloudWatch console. */
+  get dashboardUrl(): string {
+    const region = Stack.of(this).region;
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+}

@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { buildApp, projectContext } from '../../infra/app';
+import { type FunctionName, RUNTIME_NODE_OPTIONS } from '../../infra/constructs/app-function';
+import { AWS_ENV } from '../../shared/config/aws';
+import { useLocalDynamo } from '../support/dynamo';
+import { SANDBOX } from '../support/sandbox';
+
+/**
+ * The bundles the stack deploys, built as `npm run synth` builds them (the local esbuild, no
+ * Docker), then loaded and invoked in a fresh Node process the way Lambda loads `index.handler`.
+ */
+let outdir: string;
+const bundles = new Map<FunctionName, string>();
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'bundles-test-'));
+  const { stack } = buildApp({
+    outdir,
+    context: { ...projectContext(), 'aws:cdk:enable-asset-metadata': true },
+  });
+  for (const [name, fn] of Object.entries(stack.functions)) {
+    const asset = (fn.node.defaultChild as CfnResource).getMetadata('aws:asset:path') as string;
+    bundles.set(name as FunctionName, join(outdir, asset, 'index.mjs'));
+  }
+}, 120_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const dynamo = useLocalDynamo();
+
+const lambdaEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'ap-southeast-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_LAMBDA_FUNCTION_NAME: 'test',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
+  LOG_LEVEL: 'silent',
+  PUBLIC_BASE_URL: 'https://api.example.com',
+  [AWS_ENV.tableName]: dynamo().tableName,
+  [AWS_ENV.secretArn]: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-AbCdEf',
+  [AWS_ENV.scheduleGroup]: 'checks',
+  [AWS_ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/scheduler',
+  [AWS_ENV.deadLetterArn]: 'arn:aws:sqs:ap-southeast-1:123456789012:dead-letters',
+  [AWS_ENV.statusCheckArn]: 'arn:aws:lambda:ap-southeast-1:123456789012:function:status-check',
+});
+
+/**
+ * Runs `script` with the bundle's `handler` in a fresh Node process and returns what it printed.
+ * Asynchronously: dynalite answers from this process meanwhile.
+ */
+const inBundle = async (name: FunctionName, script: string): Promise<unknown> => {
+  const main = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundles.get(name)!).href)}); ${script}`;
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', main], {
+      env: lambdaEnv(),
+    });
+    return JSON.parse(stdout);
+  } catch (error) {
+    // The tail only: a minified bundle would fill the screen.
+    throw new Error(`${name} failed: ${String((error as { stderr?: string }).stderr).slice(-2000)}`);
+  }
+};
+
+/** What `typeof handler` is once Lambda has loaded the bundle. */
+const load = async (name: FunctionName) =>
+  (await inBundle(name, 'process.stdout.write(JSON.stringify(typeof handler));')) as string;
+
+/** The handler's answer to `event`. */
+const invoke = async (name: FunctionName, event: unknown) =>
+  (await inBundle(
+    name,
+    `const context = { functionName: 'test', awsRequestId: 'r-1', invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:test', getRemainingTimeInMillis: () => 10000 };
+     process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`,
+  )) as APIGatewayProxyStructuredResultV2 & { body: string };
+
+const httpEvent = (rawPath: string, pathParameters?: Record<string, string>) => ({
+  version: '2.0',
+  routeKey: `GET ${rawPath}`,
+  rawPath,
+  rawQueryString: '',
+  headers: {},
+  ...(pathParameters && { pathParameters }),
+  requestContext: { http: { method: 'GET', path: rawPath }, requestId: 'r-1' },
+  isBase64Encoded: false,
+});
+
+describe('the Lambda bundles', () => {
+  it('every function loads as an ESM bundle and exports its handler', async () => {
+    expect([...bundles.keys()].sort()).toEqual([
+      'callback',
+      'create-order',
+      'get-order',
+      'order-history',
+      'pages',
+      'qr',
+      'redirect',
+      'status-check',
+      'sweeper',
+      'sync-order',
+    ]);
+    const names = [...bundles.keys()];
+    const loaded = await Promise.all(names.map(async (name) => [name, await load(name)]));
+    expect(Object.fromEntries(loaded)).toEqual(Object.fromEntries(names.map((name) => [name, 'function'])));
+  }, 60_000);
+
+  it('answers through the bundled DynamoDB client (get-order, an unknown order: 404)', async () => {
+    const result = await invoke(
+      'get-order',
+      httpEvent('/orders/250101_unknown', { appTransId: '250101_unknown' }),
+    );
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('carries the demo pages as they are in web/ when bundled', async () => {
+    const page = (file: string) =>
+      readFileSync(new URL(`../../web/${file}`, import.meta.url), 'utf8').replaceAll(
+        '{{MERCHANT_NAME}}',
+        'ZaloPay QR demo',
+      );
+    const checkout = await invoke('pages', httpEvent('/'));
+    expect(checkout).toMatchObject({
+      statusCode: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+    expect(checkout.body).toBe(page('checkout.html'));
+    expect((await invoke('pages', httpEvent('/result'))).body).toBe(page('result.html'));
+  });
+
+  it('holds only the AWS SDK clients each function uses', () => {
+    const clients = (name: FunctionName) => {
+      const code = readFileSync(bundles.get(name)!, 'utf8');
+      return [
+        code.includes('DynamoDB_20120810') && 'dynamodb',
+        code.includes('secretsmanager') && 'secrets-manager',
+        code.includes('AWSChronosService') && 'scheduler',
+      ].filter(Boolean);
+    };
+    expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
+      callback: ['dynamodb', 'secrets-manager'],
+      'create-order': ['dynamodb', 'secrets-manager', 'scheduler'],
+      'get-order': ['dynamodb'],
+      'order-history': ['dynamodb', 'secrets-manager'],
+      pages: [],
+      qr: ['dynamodb'],
+      redirect: ['dynamodb', 'secrets-manager'],
+      'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
+      sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],
+      'sync-order': ['dynamodb', 'secrets-manager'],
+    });
+  });
+
+  it('holds no key, not even the public sandbox keys (those are local defaults only)', () => {
+    for (const file of bundles.values()) {
+      const code = readFileSync(file, 'utf8');
+      expect(code).not.toContain(SANDBOX.key1);
+      expect(code).not.toContain(SANDBOX.key2);
+    }
+  });
+});

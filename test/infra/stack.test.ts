@@ -1,0 +1,543 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { API_ROUTES } from '../../functions/routes';
+import type { FunctionName } from '../../infra/constructs/app-function';
+import { AWS_ENV } from '../../shared/config/aws';
+import { DUE_CHECKS_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/schema';
+import { SANDBOX } from '../support/sandbox';
+import { idsOfType, type Json, type Synthesized, synthesize } from './support';
+
+const EXISTING_SECRET = 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-prod-AbC123';
+const SHOP = 'https://shop.example';
+
+/**
+ * Every word of every string value that looks like a ZaloPay key (32 letters and digits, mixed
+ * case, with a digit), except the template's own logical IDs, which are built the same way.
+ */
+const keyShapedValues = (json: Json): string[] => {
+  const logicalIds = new Set(Object.keys(json.Resources));
+  const values = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(values) : [];
+  return values(json)
+    .flatMap((v) => v.split(/[^A-Za-z0-9]+/))
+    .filter((w) => /^[A-Za-z0-9]{32}$/.test(w) && /[a-z]/.test(w) && /[A-Z]/.test(w) && /\d/.test(w))
+    .filter((w) => !logicalIds.has(w));
+};
+
+let sandbox: Synthesized;
+let production: Synthesized;
+beforeAll(() => {
+  sandbox = synthesize();
+  production = synthesize({
+    zalopayEnv: 'production',
+    zalopaySecretArn: EXISTING_SECRET,
+    allowedOrigins: `${SHOP}, https://www.shop.example`,
+    amountMin: '2000',
+    amountMax: '10000000',
+    statusCheckDelaySeconds: '900',
+    createOrderAuth: 'api-key',
+    alarmEmail: 'ops@shop.example',
+  });
+});
+
+const ALL: FunctionName[] = [
+  'create-order',
+  'get-order',
+  'qr',
+  'sync-order',
+  'order-history',
+  'redirect',
+  'pages',
+  'callback',
+  'status-check',
+  'sweeper',
+];
+const envOf = (s: Synthesized, name: FunctionName): Record<string, unknown> =>
+  s.properties(s.functionId(name)).Environment.Variables;
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('has no unacknowledged finding, in sandbox and production', () => {
+    expect(sandbox.nagViolations).toEqual([]);
+    expect(production.nagViolations).toEqual([]);
+  });
+
+  it('acknowledges each finding with a reason, on the resource it concerns', () => {
+    const acknowledged = sandbox.stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    const ids = new Set(acknowledged.map(([id]) => id.replace(/^annotation::/i, '').replace(/\[.*$/, '')));
+    expect([...ids].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-IAM5',
+      'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
+      'AwsSolutions-SNS2',
+      'AwsSolutions-SQS3',
+    ]);
+    for (const [, reason] of acknowledged) expect(reason.length).toBeGreaterThan(60);
+  });
+});
+
+describe('functions', () => {
+  it('are Node.js 22 on arm64, traced, with their own log group with retention and no fixed name', () => {
+    const ids = idsOfType(sandbox.json, 'AWS::Lambda::Function');
+    expect(ids).toHaveLength(ALL.length);
+    for (const name of ALL) {
+      const p = sandbox.properties(sandbox.functionId(name));
+      expect(p).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(p.FunctionName).toBeUndefined();
+      expect(sandbox.properties(p.LoggingConfig.LogGroup.Ref)).toEqual({ RetentionInDays: 30 });
+      if (name === 'pages') continue; // no demo pages in production
+      const inProduction = production.properties(production.functionId(name));
+      expect(production.properties(inProduction.LoggingConfig.LogGroup.Ref)).toEqual({ RetentionInDays: 90 });
+    }
+  });
+
+  it('get the app settings, the API URL, source maps and the Powertools names', () => {
+    for (const name of ALL) {
+      expect(envOf(sandbox, name)).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'zalopay-qr-sandbox',
+        POWERTOOLS_METRICS_NAMESPACE: 'ZaloPayQR',
+        ZALOPAY_API_BASE: 'https://sb-openapi.zalopay.vn',
+        LOG_LEVEL: 'info',
+      });
+      expect(sandbox.resolve(envOf(sandbox, name).PUBLIC_BASE_URL)).toBe('<Api/Api>.ApiEndpoint');
+    }
+    expect(envOf(production, 'create-order')).toMatchObject({
+      ZALOPAY_API_BASE: 'https://openapi.zalopay.vn',
+      AMOUNT_MIN: '2000',
+      AMOUNT_MAX: '10000000',
+      STATUS_CHECK_DELAY_SECONDS: '900',
+      CREATE_ORDER_AUTH: 'api-key',
+      // The shop's origins also bound where a buyer may be sent back to.
+      RETURN_URL_ORIGINS: `${SHOP},https://www.shop.example`,
+    });
+  });
+
+  it('get only the resources they use: table, secret and scheduler variables', () => {
+    const uses = (name: FunctionName) => {
+      const env = envOf(sandbox, name);
+      return [AWS_ENV.tableName, AWS_ENV.secretArn, AWS_ENV.scheduleGroup, AWS_ENV.statusCheckArn].filter(
+        (key) => key in env,
+      );
+    };
+    expect(Object.fromEntries(ALL.map((name) => [name, uses(name)]))).toEqual({
+      'create-order': [
+        'TABLE_NAME',
+        'ZALOPAY_SECRET_ARN',
+        'STATUS_CHECK_SCHEDULE_GROUP',
+        'STATUS_CHECK_FUNCTION_ARN',
+      ],
+      'get-order': ['TABLE_NAME'],
+      qr: ['TABLE_NAME'],
+      'sync-order': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      'order-history': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      redirect: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      pages: [],
+      callback: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      // Its own ARN cannot be in its environment: it learns it from the invocation.
+      'status-check': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN', 'STATUS_CHECK_SCHEDULE_GROUP'],
+      sweeper: [
+        'TABLE_NAME',
+        'ZALOPAY_SECRET_ARN',
+        'STATUS_CHECK_SCHEDULE_GROUP',
+        'STATUS_CHECK_FUNCTION_ARN',
+      ],
+    });
+    const s = sandbox;
+    expect(s.resolve(envOf(s, 'get-order').TABLE_NAME)).toBe('<Orders/Table>');
+    expect(s.resolve(envOf(s, 'callback').ZALOPAY_SECRET_ARN)).toBe('<ZaloPaySecret>');
+    expect(s.resolve(envOf(production, 'callback').ZALOPAY_SECRET_ARN)).toBe(EXISTING_SECRET);
+    for (const name of ['create-order', 'sweeper'] as const) {
+      expect(s.resolve(envOf(s, name).STATUS_CHECK_FUNCTION_ARN)).toBe('<StatusCheck>.Arn');
+    }
+    for (const name of ['create-order', 'status-check', 'sweeper'] as const) {
+      expect(envOf(s, name)).toMatchObject({
+        STATUS_CHECK_SCHEDULE_GROUP: s.properties(idsOfType(s.json, 'AWS::Scheduler::ScheduleGroup')[0]!)
+          .Name,
+      });
+      expect(s.resolve(envOf(s, name).STATUS_CHECK_SCHEDULER_ROLE_ARN)).toBe(
+        '<StatusChecks/SchedulerRole>.Arn',
+      );
+      expect(s.resolve(envOf(s, name).STATUS_CHECK_DLQ_ARN)).toBe('<StatusChecks/DeliveryDeadLetters>.Arn');
+    }
+  });
+
+  it('send the callback Function URL to ZaloPay with every order (create-order only)', () => {
+    for (const name of ALL) {
+      const url = envOf(sandbox, name).ZALOPAY_CALLBACK_URL;
+      if (name === 'create-order') expect(sandbox.resolve(url)).toBe('<Callback/FunctionUrl>.FunctionUrl');
+      else expect(url).toBeUndefined();
+    }
+  });
+});
+
+describe('IAM: each function may do what it needs and nothing else', () => {
+  const TABLE = '<Orders/Table>.Arn';
+  const INDEX = `arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/<Orders/Table>/index/${DUE_CHECKS_INDEX.name}`;
+  const SECRET = 'secretsmanager:GetSecretValue <ZaloPaySecret>';
+  const schedules = (s: Synthesized) => {
+    const group = s.properties(idsOfType(s.json, 'AWS::Scheduler::ScheduleGroup')[0]!).Name;
+    return [
+      'iam:PassRole <StatusChecks/SchedulerRole>.Arn if {"StringEquals":{"iam:PassedToService":"scheduler.amazonaws.com"}}',
+      `scheduler:CreateSchedule arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*`,
+    ];
+  };
+  const logsAndTraces = (construct: string) => [
+    `logs:CreateLogStream <${construct}Logs>.Arn`,
+    `logs:PutLogEvents <${construct}Logs>.Arn`,
+    'xray:PutTelemetryRecords *',
+    'xray:PutTraceSegments *',
+  ];
+  const read = [`dynamodb:GetItem ${TABLE}`];
+  const write = [`dynamodb:GetItem ${TABLE}`, `dynamodb:PutItem ${TABLE}`];
+
+  it.each<[FunctionName, string, (s: Synthesized) => string[]]>([
+    [
+      'create-order',
+      'CreateOrder',
+      (s) => [
+        `dynamodb:DeleteItem ${TABLE}`,
+        ...write,
+        `dynamodb:UpdateItem ${TABLE}`,
+        SECRET,
+        ...schedules(s),
+      ],
+    ],
+    ['get-order', 'GetOrder', () => read],
+    ['qr', 'Qr', () => read],
+    ['sync-order', 'SyncOrder', () => [...write, SECRET]],
+    ['order-history', 'OrderHistory', () => [...read, `dynamodb:Query ${TABLE}`, SECRET]],
+    ['redirect', 'Redirect', () => [...write, SECRET]],
+    ['pages', 'Pages', () => []],
+    ['callback', 'Callback', () => [...write, SECRET]],
+    [
+      'status-check',
+      'StatusCheck',
+      (s) => [
+        ...write,
+        SECRET,
+        ...schedules(s),
+        // Lambda itself sends a failed check to the on-failure destination, as the function's role.
+        ...['GetQueueAttributes', 'GetQueueUrl', 'SendMessage'].map(
+          (a) => `sqs:${a} <StatusChecks/CheckFailures>.Arn`,
+        ),
+      ],
+    ],
+    ['sweeper', 'Sweeper', (s) => [...write, `dynamodb:Query ${INDEX}`, SECRET, ...schedules(s)]],
+  ])('%s', (name, construct, expected) => {
+    expect(sandbox.permissionsOf(sandbox.roleOf(name))).toEqual(
+      [...logsAndTraces(construct), ...expected(sandbox)].sort(),
+    );
+  });
+
+  it('roles of functions trust Lambda only and carry no managed policy', () => {
+    for (const name of ALL) {
+      const role = sandbox.properties(sandbox.roleOf(name));
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+    }
+  });
+
+  it('an existing secret is read by its ARN, and no secret is created', () => {
+    expect(idsOfType(production.json, 'AWS::SecretsManager::Secret')).toEqual([]);
+    expect(production.permissionsOf(production.roleOf('callback'))).toContain(
+      `secretsmanager:GetSecretValue ${EXISTING_SECRET}`,
+    );
+  });
+});
+
+describe('status checks: EventBridge Scheduler', () => {
+  it('the execution role trusts only this group’s schedules and may invoke only status-check', () => {
+    const s = sandbox;
+    const roleId = s.stack.getLogicalId(
+      s.stack.node.findChild('StatusChecks').node.findChild('SchedulerRole').node.defaultChild as never,
+    );
+    const trust = s.properties(roleId).AssumeRolePolicyDocument.Statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(s.resolve(trust[0].Condition.ArnEquals['aws:SourceArn'])).toBe('<StatusChecks/Group>.Arn');
+    expect(s.resolve(trust[0].Condition.StringEquals['aws:SourceAccount'])).toBe('<AWS::AccountId>');
+    expect(s.permissionsOf(roleId)).toEqual([
+      'lambda:InvokeFunction <StatusCheck>.Arn',
+      'sqs:SendMessage <StatusChecks/DeliveryDeadLetters>.Arn',
+    ]);
+  });
+
+  it('errors inside status-check are retried twice by Lambda, then kept in their own queue', () => {
+    const [config] = idsOfType(sandbox.json, 'AWS::Lambda::EventInvokeConfig').map((id) =>
+      sandbox.properties(id),
+    );
+    expect(sandbox.resolve(config!.FunctionName)).toBe('<StatusCheck>');
+    expect(config).toMatchObject({ MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
+    expect(sandbox.resolve(config!.DestinationConfig.OnFailure.Destination)).toBe(
+      '<StatusChecks/CheckFailures>.Arn',
+    );
+  });
+
+  it('the sweeper runs every 5 minutes in the group, with retries and the dead-letter queue', () => {
+    const [schedule] = idsOfType(sandbox.json, 'AWS::Scheduler::Schedule').map((id) =>
+      sandbox.properties(id),
+    );
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 240 } },
+    });
+    expect(schedule!.Name).toBeUndefined();
+    expect(schedule!.GroupName).toBe(
+      sandbox.properties(idsOfType(sandbox.json, 'AWS::Scheduler::ScheduleGroup')[0]!).Name,
+    );
+    expect(sandbox.resolve(schedule!.Target.Arn)).toBe('<Sweeper>.Arn');
+    expect(sandbox.resolve(schedule!.Target.DeadLetterConfig.Arn)).toBe(
+      '<StatusChecks/DeliveryDeadLetters>.Arn',
+    );
+    const sweeperRole = schedule!.Target.RoleArn['Fn::GetAtt'][0];
+    expect(sandbox.permissionsOf(sweeperRole)).toEqual([
+      'lambda:InvokeFunction <Sweeper>.Arn',
+      'lambda:InvokeFunction <Sweeper>.Arn:*',
+      'sqs:SendMessage <StatusChecks/DeliveryDeadLetters>.Arn',
+    ]);
+  });
+
+  it('the schedule group goes with the stack, so a redeploy can create it again', () => {
+    sandbox.template.hasResource('AWS::Scheduler::ScheduleGroup', { DeletionPolicy: 'Delete' });
+  });
+
+  it('both failure queues require TLS, are encrypted and keep messages 14 days', () => {
+    for (const id of idsOfType(sandbox.json, 'AWS::SQS::Queue')) {
+      expect(sandbox.properties(id)).toEqual({
+        MessageRetentionPeriod: 1_209_600,
+        SqsManagedSseEnabled: true,
+      });
+    }
+    sandbox.template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+});
+
+describe('the table', () => {
+  it('is schema.ts: keys, the overdue-check index and its projection, TTL', () => {
+    expect(idsOfType(sandbox.json, 'AWS::DynamoDB::Table')).toHaveLength(1);
+    sandbox.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'due-checks',
+          KeySchema: [
+            { AttributeName: 'dueShard', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['appTransId', 'nextCheck'] },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('is on demand, recoverable to any point, protected and retained in every stage', () => {
+    for (const s of [sandbox, production]) {
+      s.template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          TableName: Match.absent(),
+        }),
+      });
+    }
+  });
+});
+
+describe('the HTTP API', () => {
+  const routeTargets = (s: Synthesized) =>
+    Object.fromEntries(
+      idsOfType(s.json, 'AWS::ApiGatewayV2::Route').map((id) => {
+        const route = s.properties(id);
+        const integration = s.properties(route.Target['Fn::Join'][1][1].Ref);
+        return [route.RouteKey, s.resolve(integration.IntegrationUri).replace(/^<|>\.Arn$/g, '')];
+      }),
+    );
+
+  it('serves the routes of functions/routes.ts, each by its function (demo pages in sandbox)', () => {
+    const construct = (fn: string) =>
+      fn.replace(/(^|-)([a-z])/g, (_: string, _d: string, c: string) => c.toUpperCase());
+    expect(routeTargets(sandbox)).toEqual(
+      Object.fromEntries(API_ROUTES.map((r) => [`${r.method} ${r.path}`, construct(r.function)])),
+    );
+  });
+
+  it('leaves the demo pages out in production unless asked for', () => {
+    expect(Object.keys(routeTargets(production)).sort()).toEqual(
+      API_ROUTES.filter((r) => !r.demo)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    expect(() => production.functionId('pages')).toThrow();
+    const withPages = synthesize({ zalopayEnv: 'production', demoPages: 'true' });
+    expect(Object.keys(routeTargets(withPages))).toContain('GET /');
+    const withoutPages = synthesize({ demoPages: false });
+    expect(Object.keys(routeTargets(withoutPages))).not.toContain('GET /result');
+  });
+
+  it('throttles, logs access without query strings, and allows CORS only from the configured origins', () => {
+    const stage = (s: Synthesized) => s.properties(idsOfType(s.json, 'AWS::ApiGatewayV2::Stage')[0]!);
+    expect(stage(sandbox)).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const format = stage(sandbox).AccessLogSettings.Format as string;
+    expect(format).toContain('$context.requestId');
+    expect(format).not.toMatch(/querystring|header|body/i);
+    const api = (s: Synthesized) => s.properties(idsOfType(s.json, 'AWS::ApiGatewayV2::Api')[0]!);
+    expect(api(sandbox).CorsConfiguration).toBeUndefined();
+    expect(api(production).CorsConfiguration).toEqual({
+      AllowOrigins: [SHOP, 'https://www.shop.example'],
+      AllowMethods: ['GET', 'POST', 'OPTIONS'],
+      AllowHeaders: ['content-type', 'idempotency-key'],
+      MaxAge: 3600,
+    });
+    expect(stage(synthesize({ throttleRateLimit: 5, throttleBurstLimit: 10 })).DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 10,
+    });
+  });
+
+  it('the callback is on a public Function URL (it authenticates by MAC), the only one', () => {
+    const urls = idsOfType(sandbox.json, 'AWS::Lambda::Url').map((id) => sandbox.properties(id));
+    expect(urls).toHaveLength(1);
+    expect(urls[0]!.AuthType).toBe('NONE');
+    expect(sandbox.resolve(urls[0]!.TargetFunctionArn)).toBe('<Callback>.Arn');
+  });
+});
+
+describe('the secret', () => {
+  it('is created with placeholders and a generated merchant API key', () => {
+    sandbox.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ appId: 0, key1: 'REPLACE_ME', key2: 'REPLACE_ME' }),
+        GenerateStringKey: 'merchantApiKey',
+        PasswordLength: 40,
+      },
+      Name: Match.absent(),
+    });
+  });
+
+  it('no key, not even a public sandbox key, is in any template', () => {
+    for (const s of [sandbox, production]) {
+      const text = JSON.stringify(s.json);
+      expect(text).not.toContain(SANDBOX.key1);
+      expect(text).not.toContain(SANDBOX.key2);
+      expect(keyShapedValues(s.json)).toEqual([]);
+    }
+    expect(keyShapedValues({ Resources: {}, x: { y: [`{"key1":"${SANDBOX.key1}"}`] } })).toEqual([
+      SANDBOX.key1,
+    ]);
+  });
+});
+
+describe('operations', () => {
+  const alarms = (s: Synthesized) =>
+    idsOfType(s.json, 'AWS::CloudWatch::Alarm').map((id) => s.properties(id));
+  const metricAlarm = (s: Synthesized, metricName: string) =>
+    alarms(s).find((a) => a.MetricName === metricName);
+
+  it('alarms on MAC failures, orders in REVIEW, dead letters, ZaloPay errors, function errors and throttles', () => {
+    const service = [{ Name: 'service', Value: 'zalopay-qr-sandbox' }];
+    expect(metricAlarm(sandbox, 'CallbackRejected')).toMatchObject({
+      Namespace: 'ZaloPayQR',
+      Dimensions: service,
+      Statistic: 'Sum',
+      Period: 900,
+      Threshold: 3,
+    });
+    expect(metricAlarm(sandbox, 'OrderReview')).toMatchObject({
+      Namespace: 'ZaloPayQR',
+      Dimensions: service,
+      Threshold: 1,
+    });
+    const queues = alarms(sandbox)
+      .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map((a) => sandbox.resolve(a.Dimensions[0].Value));
+    expect(queues.sort()).toEqual([
+      '<StatusChecks/CheckFailures>.QueueName',
+      '<StatusChecks/DeliveryDeadLetters>.QueueName',
+    ]);
+    const expression = (label: string) =>
+      alarms(sandbox).find((a) => a.Metrics?.some((m: { Label?: string }) => m.Label === label));
+    const zalopay = expression('ZaloPay error rate (%)');
+    expect(zalopay).toMatchObject({ Threshold: 20 });
+    const used = zalopay!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+      (m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName,
+    );
+    expect(used.sort()).toEqual([
+      'OrderCreateRejected',
+      'OrderCreateUnknown',
+      'OrderCreated',
+      'StatusCheckRun',
+      'ZaloPayError',
+    ]);
+    for (const [label, metric] of [
+      ['Function errors', 'Errors'],
+      ['Throttles', 'Throttles'],
+    ]) {
+      const alarm = expression(label!);
+      const functions = alarm!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+        (m: { MetricStat: { Metric: { MetricName: string; Dimensions: { Value: unknown }[] } } }) => {
+          expect(m.MetricStat.Metric.MetricName).toBe(metric);
+          return sandbox.resolve(m.MetricStat.Metric.Dimensions[0]!.Value);
+        },
+      );
+      expect(functions).toHaveLength(ALL.length);
+    }
+    const topic = idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]!;
+    for (const alarm of alarms(sandbox)) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    expect(alarms(sandbox)).toHaveLength(7);
+  });
+
+  it('has a dashboard, an email subscription when asked, and the outputs a merchant needs', () => {
+    sandbox.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    sandbox.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    production.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@shop.example',
+    });
+    const outputs = sandbox.json.Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'AlarmTopicArn',
+      'ApiUrl',
+      'CallbackUrl',
+      'DashboardUrl',
+      'SecretName',
+    ]);
+    expect(sandbox.resolve(outputs.ApiUrl!.Value)).toBe('<Api/Api>.ApiEndpoint');
+    expect(sandbox.resolve(outputs.CallbackUrl!.Value)).toBe('<Callback/FunctionUrl>.FunctionUrl');
+    expect(sandbox.resolve(outputs.DashboardUrl!.Value)).toBe(
+      'https://<AWS::Region>.console.aws.amazon.com/cloudwatch/home?region=<AWS::Region>#dashboards:name=<Monitoring/Dashboard>',
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { ConfigError } from '../../../shared/config';
+import {
+  parseSecret,
+  SECRET_TEMPLATE,
+  schedulerSettings,
+  secretSettings,
+  tableSettings,
+} from '../../../shared/config/aws';
+import { SANDBOX } from '../../support/sandbox';
+
+const MERCHANT_API_KEY = 'a'.repeat(40);
+const secretText = (fields: Record<string, unknown>) =>
+  JSON.stringify({ ...fields, merchantApiKey: MERCHANT_API_KEY });
+
+describe('the ZaloPay secret', () => {
+  it('gives the credentials and the merchant API key', () => {
+    expect(parseSecret(secretText({ appId: 2553, key1: SANDBOX.key1, key2: SANDBOX.key2 }))).toEqual({
+      credentials: { appId: 2553, key1: SANDBOX.key1, key2: SANDBOX.key2 },
+      merchantApiKey: MERCHANT_API_KEY,
+    });
+  });
+
+  it('keeps the previous key2 during a rotation and takes appId as text too', () => {
+    const parsed = parseSecret(secretText({ appId: '2553', key1: 'k1', key2: 'new', key2Previous: 'old' }));
+    expect(parsed.credentials).toEqual({ appId: 2553, key1: 'k1', key2: 'new', key2Previous: 'old' });
+  });
+
+  it('refuses the placeholders the stack writes, naming the fields to fill in', () => {
+    const error = (() => {
+      try {
+        parseSecret(secretText(SECRET_TEMPLATE));
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toMatch(/appId .*key1 is still the placeholder.*key2 is still the placeholder/);
+  });
+
+  it.each([
+    ['not JSON at all', `${SANDBOX.key1}"`],
+    [
+      'a key of the wrong type',
+      JSON.stringify({ appId: 2553, key1: 42, key2: SANDBOX.key2, merchantApiKey: MERCHANT_API_KEY }),
+    ],
+    [
+      'a merchant API key too short to be safe',
+      JSON.stringify({
+        appId: 2553,
+        key1: SANDBOX.key1,
+        key2: SANDBOX.key2,
+        merchantApiKey: SANDBOX.key2.slice(0, 8),
+      }),
+    ],
+  ])('refuses %s without ever quoting a value', (_, text) => {
+    expect(() => parseSecret(text)).toThrow(ConfigError);
+    try {
+      parseSecret(text);
+    } catch (e) {
+      expect((e as Error).message).not.toContain(SANDBOX.key1);
+      expect((e as Error).message).not.toContain(SANDBOX.key2.slice(0, 8));
+    }
+  });
+});
+
+describe('AWS settings from the environment', () => {
+  const SECRET = 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-AbCdEf';
+
+  it('reads the table, the secret (5 minutes of caching by default) and the scheduler', () => {
+    expect(tableSettings({ TABLE_NAME: 'orders' })).toEqual({ tableName: 'orders' });
+    expect(secretSettings({ ZALOPAY_SECRET_ARN: SECRET })).toEqual({ secretArn: SECRET, maxAgeSeconds: 300 });
+    expect(
+      schedulerSettings({
+        STATUS_CHECK_SCHEDULE_GROUP: 'checks',
+        STATUS_CHECK_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/r',
+        STATUS_CHECK_DLQ_ARN: 'arn:aws:sqs:ap-southeast-1:123456789012:q',
+      }),
+    ).toEqual({
+      groupName: 'checks',
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+      deadLetterArn: 'arn:aws:sqs:ap-southeast-1:123456789012:q',
+      targetArn: undefined,
+    });
+  });
+
+  it.each([
+    [() => tableSettings({}), 'TABLE_NAME'],
+    [() => secretSettings({ ZALOPAY_SECRET_ARN: 'zalopay' }), 'ZALOPAY_SECRET_ARN'],
+    [
+      () => secretSettings({ ZALOPAY_SECRET_ARN: SECRET, ZALOPAY_SECRET_MAX_AGE_SECONDS: '-1' }),
+      'ZALOPAY_SECRET_MAX_AGE_SECONDS',
+    ],
+    [() => schedulerSettings({ STATUS_CHECK_SCHEDULE_GROUP: 'checks' }), 'STATUS_CHECK_SCHEDULER_ROLE_ARN'],
+  ])('fails fast on a missing or malformed variable, naming it (%#)', (read, name) => {
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(name);
+  });
+});
