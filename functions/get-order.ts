@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { json, notFound } from '../shared/http/errors';
 import { httpErrors } from '../shared/http/middleware';
 import { appTransIdOf } from '../shared/http/params';
@@ -9,6 +8,7 @@ import type { Log } from '../shared/observability';
 import { ORDER_STATUSES } from '../shared/orders/model';
 import { type ReadDeps, waitForStatusChange } from '../shared/orders/read';
 import { toOrderView } from '../shared/orders/view';
+import { z } from '../shared/zod';
 
 export interface Deps extends ReadDeps {
   log: Log;
@@ -19,8 +19,8 @@ export interface Deps extends ReadDeps {
 export const MAX_WAIT_SECONDS = 20;
 
 const query = z.strictObject({
-  wait: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
-  status: z.enum(ORDER_STATUSES).optional(),
+  wait: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_WAIT_SECONDS))),
+  status: z.optional(z.enum(ORDER_STATUSES)),
 });
 
 /**

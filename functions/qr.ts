@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import * as z from 'zod';
 import type { Clock } from '../shared/clock';
 import { ApiError, notFound } from '../shared/http/errors';
 import { httpErrors } from '../shared/http/middleware';
@@ -10,6 +9,7 @@ import { parseOrThrow } from '../shared/http/validation';
 import type { Log } from '../shared/observability';
 import { QR_LIMITS, renderQr } from '../shared/qr';
 import type { OrderStore } from '../shared/store/port';
+import { z } from '../shared/zod';
 
 export interface Deps {
   /** Only reads: a QR never changes an order. */
@@ -18,21 +18,14 @@ export interface Deps {
   log: Log;
 }
 
+const bounded = ({ min, max }: { min: number; max: number }) =>
+  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
+
 const query = z.strictObject({
-  format: z.enum(['svg', 'png']).default('svg'),
-  content: z.enum(['orderUrl', 'vietqr']).default('orderUrl'),
-  size: z.coerce
-    .number()
-    .int()
-    .min(QR_LIMITS.size.min)
-    .max(QR_LIMITS.size.max)
-    .default(QR_LIMITS.size.default),
-  margin: z.coerce
-    .number()
-    .int()
-    .min(QR_LIMITS.margin.min)
-    .max(QR_LIMITS.margin.max)
-    .default(QR_LIMITS.margin.default),
+  format: z._default(z.enum(['svg', 'png']), 'svg'),
+  content: z._default(z.enum(['orderUrl', 'vietqr']), 'orderUrl'),
+  size: z._default(bounded(QR_LIMITS.size), QR_LIMITS.size.default),
+  margin: z._default(bounded(QR_LIMITS.margin), QR_LIMITS.margin.default),
 });
 
 /**

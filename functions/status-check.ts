@@ -1,13 +1,13 @@
 import middy from '@middy/core';
-import * as z from 'zod';
 import { checkStatus, type StatusCheckDeps } from '../shared/orders/status-check';
 import { APP_TRANS_ID_PATTERN } from '../shared/zalopay/ids';
+import { z } from '../shared/zod';
 
 export type Deps = StatusCheckDeps;
 
 const payload = z.object({
-  appTransId: z.string().regex(APP_TRANS_ID_PATTERN),
-  attempt: z.number().int().positive(),
+  appTransId: z.string().check(z.regex(APP_TRANS_ID_PATTERN)),
+  attempt: z.int().check(z.positive()),
 });
 
 /**

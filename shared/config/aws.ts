@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { ZaloPayCredentials } from '../zalopay/types';
-import { ConfigError } from './index';
+import { z } from '../zod';
+import { ConfigError, parseEnv } from './index';
 
 /**
  * The AWS-only settings: the variables the CDK stack (infra/) gives each function and the Lambda
@@ -27,34 +27,23 @@ type Env = Readonly<Record<string, string | undefined>>;
 const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
 
 const arn = (service: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
-
-const parse = <T extends z.ZodType>(schema: T, env: Env): z.output<T> => {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-};
+  z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`));
 
 /** The table the stores use. */
 export const tableSettings = (env: Env): { tableName: string } => {
-  const c = parse(z.object({ [AWS_ENV.tableName]: z.string().min(3) }), env);
+  const c = parseEnv(z.object({ [AWS_ENV.tableName]: z.string().check(z.minLength(3)) }), env);
   return { tableName: c[AWS_ENV.tableName] };
 };
 
 /** Where the ZaloPay keys and the merchant API key live, and how long a read is cached. */
 export const secretSettings = (env: Env): { secretArn: string; maxAgeSeconds: number } => {
-  const c = parse(
+  const c = parseEnv(
     z.object({
       [AWS_ENV.secretArn]: arn('secretsmanager'),
-      [AWS_ENV.secretMaxAgeSeconds]: z.coerce
-        .number()
-        .int()
-        .min(0)
-        .max(3600)
-        .default(DEFAULT_SECRET_MAX_AGE_SECONDS),
+      [AWS_ENV.secretMaxAgeSeconds]: z._default(
+        z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)),
+        DEFAULT_SECRET_MAX_AGE_SECONDS,
+      ),
     }),
     env,
   );
@@ -74,12 +63,12 @@ export interface SchedulerSettings {
  * (unset in status-check itself).
  */
 export const schedulerSettings = (env: Env): SchedulerSettings => {
-  const c = parse(
+  const c = parseEnv(
     z.object({
-      [AWS_ENV.scheduleGroup]: z.string().min(1),
+      [AWS_ENV.scheduleGroup]: z.string().check(z.minLength(1)),
       [AWS_ENV.schedulerRoleArn]: arn('iam'),
       [AWS_ENV.deadLetterArn]: arn('sqs'),
-      [AWS_ENV.statusCheckArn]: arn('lambda').optional(),
+      [AWS_ENV.statusCheckArn]: z.optional(arn('lambda')),
     }),
     env,
   );
@@ -106,17 +95,17 @@ export const SECRET_TEMPLATE = { appId: 0, key1: SECRET_PLACEHOLDER, key2: SECRE
 /** The key Secrets Manager generates into the new secret: a random merchant API key. */
 export const GENERATED_SECRET_KEY = 'merchantApiKey';
 
-const key = z
-  .string()
-  .min(1)
-  .refine((k) => k !== SECRET_PLACEHOLDER, 'is still the placeholder: put your ZaloPay key here');
+const key = z.string().check(
+  z.minLength(1),
+  z.refine((k) => k !== SECRET_PLACEHOLDER, 'is still the placeholder: put your ZaloPay key here'),
+);
 
 const secretSchema = z.object({
-  appId: z.coerce.number().int().positive('must be your ZaloPay app_id'),
+  appId: z.coerce.number().check(z.int(), z.positive('must be your ZaloPay app_id')),
   key1: key,
   key2: key,
-  key2Previous: key.optional(),
-  merchantApiKey: z.string().min(16),
+  key2Previous: z.optional(key),
+  merchantApiKey: z.string().check(z.minLength(16)),
 });
 
 /**

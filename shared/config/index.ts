@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { z } from '../zod';
 
 /** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
 export interface AppConfig {
@@ -28,46 +28,63 @@ export interface AppConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 /** Seconds, fractions allowed so tests can run the whole schedule in milliseconds. */
-const seconds = (min: number, max: number) => z.coerce.number().min(min).max(max);
-const httpUrl = z
-  .string()
-  .url()
-  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-  .transform((u) => u.replace(/\/+$/, ''));
+const seconds = (min: number, max: number) => z.coerce.number().check(z.minimum(min), z.maximum(max));
+const httpUrl = z.pipe(
+  z
+    .string()
+    .check(
+      z.refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
+    ),
+  z.transform((u) => u.replace(/\/+$/, '')),
+);
 
 const schema = z
   .object({
-    PORT: int(0, 65535).default(3000),
-    PUBLIC_BASE_URL: httpUrl.optional(),
-    ZALOPAY_CALLBACK_URL: httpUrl.optional(),
-    ZALOPAY_API_BASE: httpUrl.optional(),
-    ZALOPAY_TIMEOUT_MS: int(100, 60_000).default(10_000),
-    STATUS_CHECK_DELAY_SECONDS: seconds(0, 47 * 3600).default(1200),
-    STATUS_RECHECK_SECONDS: seconds(0.001, 3600).default(60),
-    EXPIRY_GRACE_SECONDS: seconds(0, 86_400).default(300),
-    AMOUNT_MIN: int(1, Number.MAX_SAFE_INTEGER).default(1000),
-    AMOUNT_MAX: int(1, Number.MAX_SAFE_INTEGER).default(50_000_000),
-    MERCHANT_NAME: z.string().min(1).max(50).default('ZaloPay QR demo'),
-    CREATE_ORDER_AUTH: z.enum(['none', 'api-key']).default('none'),
-    RETURN_URL_ORIGINS: z.string().optional(),
-    LONG_POLL_INTERVAL_MS: int(1, 10_000).default(1000),
-    LOG_LEVEL: z
-      .string()
-      .default('info')
-      .transform((l) => l.toUpperCase())
-      .pipe(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])),
+    PORT: z._default(int(0, 65535), 3000),
+    PUBLIC_BASE_URL: z.optional(httpUrl),
+    ZALOPAY_CALLBACK_URL: z.optional(httpUrl),
+    ZALOPAY_API_BASE: z.optional(httpUrl),
+    ZALOPAY_TIMEOUT_MS: z._default(int(100, 60_000), 10_000),
+    STATUS_CHECK_DELAY_SECONDS: z._default(seconds(0, 47 * 3600), 1200),
+    STATUS_RECHECK_SECONDS: z._default(seconds(0.001, 3600), 60),
+    EXPIRY_GRACE_SECONDS: z._default(seconds(0, 86_400), 300),
+    AMOUNT_MIN: z._default(int(1, Number.MAX_SAFE_INTEGER), 1000),
+    AMOUNT_MAX: z._default(int(1, Number.MAX_SAFE_INTEGER), 50_000_000),
+    MERCHANT_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'ZaloPay QR demo'),
+    CREATE_ORDER_AUTH: z._default(z.enum(['none', 'api-key']), 'none'),
+    RETURN_URL_ORIGINS: z.optional(z.string()),
+    LONG_POLL_INTERVAL_MS: z._default(int(1, 10_000), 1000),
+    LOG_LEVEL: z.pipe(
+      z._default(z.string(), 'info'),
+      z.pipe(
+        z.transform((l: string) => l.toUpperCase()),
+        z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']),
+      ),
+    ),
   })
-  .refine((c) => c.AMOUNT_MIN <= c.AMOUNT_MAX, {
-    message: 'must not exceed AMOUNT_MAX',
-    path: ['AMOUNT_MIN'],
-  });
+  .check(
+    z.refine((c) => c.AMOUNT_MIN <= c.AMOUNT_MAX, {
+      message: 'must not exceed AMOUNT_MAX',
+      path: ['AMOUNT_MIN'],
+    }),
+  );
 
 /** Thrown at load when a variable is malformed; the message names every bad variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
+export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env): T => {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+};
 
 const origins = (raw: string | undefined): string[] | undefined => {
   if (raw === undefined || raw.trim() === '') return undefined;
@@ -86,12 +103,7 @@ const origins = (raw: string | undefined): string[] | undefined => {
  * empty environment runs the local demo; a malformed value fails fast and names itself.
  */
 export const loadConfig = (env: Env): AppConfig => {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(schema, env);
   const publicBaseUrl = c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`;
   return {
     port: c.PORT,

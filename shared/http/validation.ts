@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type { z } from '../zod';
 import { type ErrorDetail, validationFailed } from './errors';
 
 /** `items[0].price` from zod's path. */
@@ -9,7 +9,7 @@ const pathOf = (path: readonly PropertyKey[]): string =>
   );
 
 /** The value, parsed by `schema`, or a VALIDATION_FAILED error listing every problem. */
-export const parseOrThrow = <T>(schema: z.ZodType<T>, value: unknown, message?: string): T => {
+export const parseOrThrow = <T>(schema: z.ZodMiniType<T>, value: unknown, message?: string): T => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details: ErrorDetail[] = result.error.issues.map((issue) => ({

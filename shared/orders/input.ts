@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { AppConfig } from '../config';
+import { z } from '../zod';
 import { type NewOrder, zaloPayItems } from './create';
 
 /** Limits ZaloPay puts on what we send (zalopay-api.md §3.1). */
@@ -9,42 +9,40 @@ const METADATA_JSON_MAX = 2048;
 // C0/C1 control characters have no place in text shown to a buyer or signed into a MAC.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const required = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}`;
 const text = (max: number) =>
-  z
-    .string()
-    .transform((s) => s.normalize('NFC'))
-    .pipe(
-      z
-        .string()
-        .min(1, 'must not be empty')
-        .max(max, `must be at most ${max} characters`)
-        .refine((s) => !CONTROL.test(s), 'must not contain control characters'),
-    );
+  z.string({ error: required('a string') }).check(
+    // Counted and checked in the NFC form that is stored, signed and sent.
+    z.normalize('NFC'),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((s) => !CONTROL.test(s), 'must not contain control characters'),
+  );
 const integer = (min: number, max: number) =>
   z
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+    .number({ error: required('a number') })
+    .check(
+      z.refine(Number.isInteger, 'must be an integer'),
+      z.minimum(min, `must be at least ${min}`),
+      z.maximum(max, `must be at most ${max}`),
+    );
 
 const item = z.strictObject({
-  id: text(50).optional(),
+  id: z.optional(text(50)),
   name: text(100),
   price: integer(0, Number.MAX_SAFE_INTEGER),
   quantity: integer(1, 100_000),
 });
 
-const metadata = z
-  .record(
-    z.string().min(1).max(64),
-    z.union([z.string().max(512), z.number(), z.boolean(), z.null()], {
-      error: 'must be a string, number, boolean or null (flat, no nesting)',
-    }),
-  )
-  .refine(
-    (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
-    `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
-  );
+const metadata = z.record(
+  z.string().check(z.minLength(1), z.maxLength(64)),
+  z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean(), z.null()], {
+    error: 'must be a string, number, boolean or null (flat, no nesting)',
+  }),
+);
+
+const httpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
 
 /**
  * The `POST /orders` body schema for this deployment's limits (design.md §3). Unknown fields are
@@ -52,45 +50,55 @@ const metadata = z
  */
 export const newOrderSchema = (
   config: Pick<AppConfig, 'amountMin' | 'amountMax' | 'returnUrlOrigins'>,
-): z.ZodType<NewOrder> =>
+): z.ZodMiniType<NewOrder> =>
   z
     .strictObject({
       amount: integer(config.amountMin, config.amountMax),
-      description: text(256).optional(),
-      appUser: text(50).optional(),
-      items: z.array(item).max(100, 'must have at most 100 items').optional(),
-      returnUrl: z
-        .string()
-        .max(2048, 'must be at most 2048 characters')
-        .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
-        .refine(
-          (u) => !config.returnUrlOrigins || config.returnUrlOrigins.includes(new URL(u).origin),
-          'must point to an allowed origin (RETURN_URL_ORIGINS)',
-        )
-        .optional(),
-      bankCode: z
-        .string()
-        .regex(/^[A-Za-z0-9_]{0,20}$/, 'must be up to 20 letters, digits or underscores')
-        .optional(),
-      expireDurationSeconds: integer(300, 86_400).optional(),
-      metadata: metadata.optional(),
+      description: z.optional(text(256)),
+      appUser: z.optional(text(50)),
+      items: z.optional(z.array(item).check(z.maxLength(100, 'must have at most 100 items'))),
+      returnUrl: z.optional(
+        z.string().check(
+          z.maxLength(2048, 'must be at most 2048 characters'),
+          z.refine(httpUrl, 'must be an http(s) URL'),
+          z.refine(
+            (u) =>
+              !httpUrl(u) || !config.returnUrlOrigins || config.returnUrlOrigins.includes(new URL(u).origin),
+            'must point to an allowed origin (RETURN_URL_ORIGINS)',
+          ),
+        ),
+      ),
+      bankCode: z.optional(
+        z.string().check(z.regex(/^[A-Za-z0-9_]{0,20}$/, 'must be up to 20 letters, digits or underscores')),
+      ),
+      expireDurationSeconds: z.optional(integer(300, 86_400)),
+      metadata: z.optional(
+        metadata.check(
+          z.refine(
+            (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
+            `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+          ),
+        ),
+      ),
     })
-    .superRefine((order, ctx) => {
-      if (!order.items) return;
-      const total = order.items.reduce((sum, i) => sum + i.price * i.quantity, 0);
-      if (total !== order.amount) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items'],
-          message: `items add up to ${total}, but amount is ${order.amount}`,
-        });
-      }
-      const itemJson = JSON.stringify(zaloPayItems(order.items));
-      if (itemJson.length > ZALOPAY_ITEM_JSON_MAX) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items'],
-          message: `items are too long for ZaloPay (${itemJson.length} of ${ZALOPAY_ITEM_JSON_MAX} characters)`,
-        });
-      }
-    });
+    .check(
+      z.superRefine((order, ctx) => {
+        if (!order.items) return;
+        const total = order.items.reduce((sum, i) => sum + i.price * i.quantity, 0);
+        if (total !== order.amount) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items'],
+            message: `items add up to ${total}, but amount is ${order.amount}`,
+          });
+        }
+        const itemJson = JSON.stringify(zaloPayItems(order.items));
+        if (itemJson.length > ZALOPAY_ITEM_JSON_MAX) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items'],
+            message: `items are too long for ZaloPay (${itemJson.length} of ${ZALOPAY_ITEM_JSON_MAX} characters)`,
+          });
+        }
+      }),
+    );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { z } from '../zod';
 import { parseZaloPayJson } from './json';
 import { type RedirectParams, verifyCallbackMac, verifyRedirectChecksum } from './mac';
 import type { CallbackData, ZaloPayCredentials } from './types';
@@ -10,23 +10,23 @@ export type CallbackVerification =
   | { ok: true; data: CallbackData }
   | { ok: false; reason: CallbackRejection };
 
-const envelope = z.object({ data: z.string().min(2), mac: z.string(), type: z.number().int() });
+const envelope = z.object({ data: z.string().check(z.minLength(2)), mac: z.string(), type: z.int() });
 
-const int = z.number().int();
+const int = z.int();
 const dataSchema = z.object({
   app_id: int,
-  app_trans_id: z.string().min(1).max(40),
+  app_trans_id: z.string().check(z.minLength(1), z.maxLength(40)),
   app_time: int,
   app_user: z.string(),
-  amount: int.nonnegative(),
+  amount: z.int().check(z.nonnegative()),
   embed_data: z.string(),
   item: z.string(),
-  zp_trans_id: z.string().regex(/^\d{1,20}$/),
+  zp_trans_id: z.string().check(z.regex(/^\d{1,20}$/)),
   server_time: int,
-  channel: int.optional(),
-  merchant_user_id: z.string().optional(),
-  user_fee_amount: int.optional(),
-  discount_amount: int.optional(),
+  channel: z.optional(int),
+  merchant_user_id: z.optional(z.string()),
+  user_fee_amount: z.optional(int),
+  discount_amount: z.optional(int),
 });
 
 /** The key2 values a callback or redirect may be signed with: the current one, then the one rotated out. */

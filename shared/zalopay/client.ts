@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { z } from '../zod';
 import { isRequestLevelCode, type ZaloPayOperation } from './codes';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from './errors';
 import { parseZaloPayJson } from './json';
@@ -25,28 +25,29 @@ export interface ZaloPayClientOptions {
   now?: () => number;
 }
 
-const int = z.number().int();
-const text = z.string().optional().default('');
+const int = z.int();
+const text = z._default(z.string(), '');
+const optional = <T extends z.ZodMiniType>(schema: T) => z.optional(schema);
 const envelope = z.object({
   return_code: int,
   return_message: text,
-  sub_return_code: int.optional(),
+  sub_return_code: optional(int),
   sub_return_message: text,
 });
-const createAnswer = envelope.extend({
-  order_url: z.string().optional(),
-  zp_trans_token: z.string().optional(),
-  order_token: z.string().optional(),
-  qr_code: z.string().optional(),
+const createAnswer = z.extend(envelope, {
+  order_url: optional(z.string()),
+  zp_trans_token: optional(z.string()),
+  order_token: optional(z.string()),
+  qr_code: optional(z.string()),
 });
-const queryAnswer = envelope.extend({
-  is_processing: z.boolean().optional().default(false),
-  amount: int.optional(),
-  zp_trans_id: z.string().optional(),
-  server_time: int.optional(),
-  discount_amount: int.optional(),
+const queryAnswer = z.extend(envelope, {
+  is_processing: z._default(z.boolean(), false),
+  amount: optional(int),
+  zp_trans_id: optional(z.string()),
+  server_time: optional(int),
+  discount_amount: optional(int),
 });
-const refundAnswer = envelope.extend({ refund_id: z.string().optional() });
+const refundAnswer = z.extend(envelope, { refund_id: optional(z.string()) });
 
 type Envelope = z.infer<typeof envelope>;
 
@@ -187,7 +188,7 @@ export class ZaloPayClient implements ZaloPayGateway {
   async #post<T>(
     operation: ZaloPayOperation,
     fields: Record<string, string | number | undefined>,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
   ): Promise<T> {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(fields)) {
