@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { json, notFound } from '../shared/http/errors';
 import { httpErrors } from '../shared/http/middleware';
 import { appTransIdOf } from '../shared/http/params';
@@ -8,7 +9,6 @@ import type { Log } from '../shared/observability';
 import { ORDER_STATUSES } from '../shared/orders/model';
 import { type ReadDeps, waitForStatusChange } from '../shared/orders/read';
 import { toOrderView } from '../shared/orders/view';
-import { z } from '../shared/zod';
 
 export interface Deps extends ReadDeps {
   log: Log;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
 import type { Clock } from '../shared/clock';
 import { ApiError, notFound } from '../shared/http/errors';
 import { httpErrors } from '../shared/http/middleware';
@@ -9,7 +10,6 @@ import { parseOrThrow } from '../shared/http/validation';
 import type { Log } from '../shared/observability';
 import { QR_LIMITS, renderQr } from '../shared/qr';
 import type { OrderStore } from '../shared/store/port';
-import { z } from '../shared/zod';
 
 export interface Deps {
   /** Only reads: a QR never changes an order. */

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
+import * as z from 'zod/mini';
 import { checkStatus, type StatusCheckDeps } from '../shared/orders/status-check';
 import { APP_TRANS_ID_PATTERN } from '../shared/zalopay/ids';
-import { z } from '../shared/zod';
 
 export type Deps = StatusCheckDeps;
 

@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import type { ZaloPayCredentials } from '../zalopay/types';
-import { z } from '../zod';
 import { ConfigError, parseEnv } from './index';
 
 /**

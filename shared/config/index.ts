@@ -1,4 +1,5 @@
-import { z } from '../zod';
+import * as z from 'zod/mini';
+import { zodMessages } from '../zod-messages';
 
 /** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
 export interface AppConfig {
@@ -78,7 +79,7 @@ export class ConfigError extends Error {
 
 /** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
 export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env): T => {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(env, { error: zodMessages });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -1,4 +1,5 @@
-import type { z } from '../zod';
+import type * as z from 'zod/mini';
+import { zodMessages } from '../zod-messages';
 import { type ErrorDetail, validationFailed } from './errors';
 
 /** `items[0].price` from zod's path. */
@@ -10,7 +11,7 @@ const pathOf = (path: readonly PropertyKey[]): string =>
 
 /** The value, parsed by `schema`, or a VALIDATION_FAILED error listing every problem. */
 export const parseOrThrow = <T>(schema: z.ZodMiniType<T>, value: unknown, message?: string): T => {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: zodMessages });
   if (result.success) return result.data;
   const details: ErrorDetail[] = result.error.issues.map((issue) => ({
     path: pathOf(issue.path),

@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import type { AppConfig } from '../config';
-import { z } from '../zod';
 import { type NewOrder, zaloPayItems } from './create';
 
 /** Limits ZaloPay puts on what we send (zalopay-api.md §3.1). */

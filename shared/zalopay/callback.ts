@@ -1,4 +1,4 @@
-import { z } from '../zod';
+import * as z from 'zod/mini';
 import { parseZaloPayJson } from './json';
 import { type RedirectParams, verifyCallbackMac, verifyRedirectChecksum } from './mac';
 import type { CallbackData, ZaloPayCredentials } from './types';

@@ -1,4 +1,4 @@
-import { z } from '../zod';
+import * as z from 'zod/mini';
 import { isRequestLevelCode, type ZaloPayOperation } from './codes';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from './errors';
 import { parseZaloPayJson } from './json';
