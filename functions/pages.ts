@@ -3,10 +3,15 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { escapeHtml } from '../shared/http/html';
 
-/** The HTML of the demo pages, as files in web/ (read by the composition root). */
+/**
+ * The HTML of the demo pages, as files in web/ (read by the composition root): the two pages, and
+ * the parts they share (look, header, result screen, result logic) from web/partials/, placed
+ * where a page says `<!-- partial:name -->`.
+ */
 export interface Pages {
   checkout: string;
   result: string;
+  partials: Readonly<Record<string, string>>;
 }
 
 export interface Deps {
@@ -36,8 +41,16 @@ const contentSecurityPolicy = (html: string): string => {
   ].join('; ');
 };
 
-const render = (html: string, merchantName: string) => {
-  const body = html.replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName));
+/** A page with its partials in place; a partial the page names but nobody gave fails the cold start. */
+const assemble = (html: string, partials: Pages['partials']): string =>
+  html.replace(/<!-- partial:([\w-]+) -->\n?/g, (_marker, name: string) => {
+    const partial = partials[name];
+    if (partial === undefined) throw new Error(`web page names a missing partial "${name}"`);
+    return partial;
+  });
+
+const render = (html: string, pages: Pages, merchantName: string) => {
+  const body = assemble(html, pages.partials).replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName));
   return {
     statusCode: 200,
     headers: {
@@ -53,8 +66,8 @@ const render = (html: string, merchantName: string) => {
 
 /** `GET /` (demo checkout) and `GET /result` (where the redirect lands by default). */
 export const makeHandler = (deps: Deps) => {
-  const checkout = render(deps.pages.checkout, deps.config.merchantName);
-  const result = render(deps.pages.result, deps.config.merchantName);
+  const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName);
+  const result = render(deps.pages.result, deps.pages, deps.config.merchantName);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) =>
     event.rawPath === '/result' ? result : checkout,
   );

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -30,6 +29,7 @@ import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import { localCredentials } from './sandbox';
 import { type HttpHandler, lambdaContext, localRequestListener, type Route } from './server';
+import { readWebPages } from './web-pages';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -84,8 +84,6 @@ const listen = (server: Server, port: number) =>
       resolve((server.address() as AddressInfo).port);
     });
   });
-
-const webPage = (name: string) => readFile(new URL(`../web/${name}`, import.meta.url), 'utf8');
 
 /**
  * The local composition root: the same handlers as on AWS, on one HTTP server, with dynalite for
@@ -158,7 +156,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     },
     pollIntervalMs: config.longPollIntervalMs,
     sweep: DEFAULT_SWEEP,
-    pages: { checkout: await webPage('checkout.html'), result: await webPage('result.html') },
+    pages: await readWebPages(),
   };
 
   const functions: Record<HttpFunction, HttpHandler> = {

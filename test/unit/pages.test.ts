@@ -5,7 +5,12 @@ import { makeHandler } from '../../functions/pages';
 import { SANDBOX } from '../support/sandbox';
 
 const web = (name: string) => readFileSync(new URL(`../../web/${name}`, import.meta.url), 'utf8');
-const pages = { checkout: web('checkout.html'), result: web('result.html') };
+const PARTIALS = ['header', 'outcome', 'script', 'style'];
+const pages = {
+  checkout: web('checkout.html'),
+  result: web('result.html'),
+  partials: Object.fromEntries(PARTIALS.map((name) => [name, web(`partials/${name}.html`)])),
+};
 
 const serve = async (rawPath: string, merchantName = 'ZaloPay QR demo') => {
   const handler = makeHandler({ pages, config: { merchantName } });
@@ -32,18 +37,22 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     expect(result.body).not.toContain('id="pay-form"');
   });
 
-  it('shares one look and one result logic: the common parts of both pages are identical', () => {
-    const common = (html: string) => ({
-      style: blocks(html, 'style'),
-      sprite: between(html, '<svg width="0"', '</svg>\n<header'),
-      header: between(html, '<header class="bar">', '</header>'),
-      outcome: between(html, '<section id="outcome"', '</section>'),
-      sharedScript: blocks(html, 'script')[0],
-    });
-    const checkout = common(pages.checkout);
-    expect(checkout.outcome).toContain('data-kind="checking"');
-    expect(checkout.sharedScript).toContain('const follow = async');
-    expect(common(pages.result)).toEqual(checkout);
+  it('shares one look and one result logic: both pages are built from the same partials', async () => {
+    for (const page of [pages.checkout, pages.result]) {
+      expect([...page.matchAll(/<!-- partial:([\w-]+) -->/g)].map((m) => m[1]).sort()).toEqual(PARTIALS);
+    }
+    const served = [(await serve('/')).body, (await serve('/result')).body];
+    for (const body of served) {
+      expect(body).not.toContain('<!-- partial:');
+      expect(body).toContain(pages.partials.script!.trim());
+      expect(between(body, '<section id="outcome"', '</section>')).toContain('data-kind="checking"');
+    }
+  });
+
+  it('refuses to start with a page naming a partial nobody gave', () => {
+    expect(() =>
+      makeHandler({ pages: { ...pages, partials: { style: '' } }, config: { merchantName: 'x' } }),
+    ).toThrow('missing partial "header"');
   });
 
   it.each(['/', '/result'])('%s runs only its own inline scripts and styles (CSP hashes)', async (path) => {
@@ -64,8 +73,8 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     expect(body).not.toMatch(/\sstyle=/i);
   });
 
-  it.each(['checkout.html', 'result.html'])('%s is self-contained and holds no secret', (name) => {
-    const html = web(name);
+  it.each(['/', '/result'])('%s is self-contained and holds no secret', async (path) => {
+    const html = (await serve(path)).body;
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
     expect(html).not.toMatch(/@import|url\(/);
     for (const secret of [SANDBOX.key1, SANDBOX.key2, 'dev-merchant-key']) expect(html).not.toContain(secret);
