@@ -2,17 +2,7 @@
  * The emulated gateway page behind `order_url`: a phone-sized screen in Vietnamese and English,
  * no external assets (the machine may be offline). Every value is escaped where it is used.
  */
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** `text` safe inside HTML text and quoted attribute values. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+import { escapeHtml } from '../../shared/http/html';
 
 /** An amount of VND the Vietnamese way: `50.000 ₫`. */
 export const formatVnd = (amount: number): string =>

@@ -1,11 +1,11 @@
 import {
-  escapeHtml,
   formatDuration,
   formatVnd,
   itemsOf,
   renderNoticePage,
   renderPayPage,
 } from '../../../local/emulator/pay-page';
+import { escapeHtml } from '../../../shared/http/html';
 
 describe('payment page rendering', () => {
   it('formats VND with dots between thousands', () => {
