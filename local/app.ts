@@ -29,6 +29,7 @@ import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import { localCredentials } from './sandbox';
 import { type HttpHandler, lambdaContext, localRequestListener, type Route } from './server';
+import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -179,32 +180,35 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     await sweepHandler({}, context('sweeper'));
   };
   const sweepEvery = Number(env.SWEEP_INTERVAL_SECONDS || 300) * 1000;
-  const sweepSafely = () => sweep().catch((error: unknown) => log.error('sweeper failed', { error }));
+  const sweeps = new TaskTracker();
+  const sweepSafely = () =>
+    sweeps.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
   const sweepTimer = setInterval(sweepSafely, sweepEvery);
   sweepTimer.unref();
 
+  const requests = new TaskTracker();
   server.on(
     'request',
     localRequestListener({
       routes,
       mounts: [{ prefix: '/emulator', handle: (req, res, path) => emulator.handle(req, res, path) }],
       log,
+      tasks: requests,
     }),
   );
 
   // Orders kept in DATA_DIR lost their timers with the last process: pick up the overdue ones now.
-  if (dataDir) void sweepSafely();
+  if (dataDir) sweepSafely();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweepTimer);
-      scheduler.close();
       server.closeIdleConnections();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await stopped;
-      await emulator.close();
+      // Handlers still running finish their writes (their clients are gone) before the store closes.
+      await Promise.all([stopped, requests.idle(), scheduler.close(), sweeps.idle(), emulator.close()]);
       await dynamo.close();
     })();
     return closing;

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
@@ -69,9 +69,14 @@ export const startLocalDynamo = async ({
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const connections = closeConnectionsOnceClosing(server);
   const close = async () => {
-    base.destroy();
+    // dynalite closes its database once the last connection has ended. Ending each connection
+    // after its answer, rather than destroying the client's sockets, lets every request already
+    // inside dynalite finish its write first: a write to a closed database throws out of dynalite.
+    connections.begin();
     await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    base.destroy();
   };
   try {
     await ensureTable(base, tableName);
@@ -80,6 +85,26 @@ export const startLocalDynamo = async ({
     throw error;
   }
   return { endpoint, client: createDocumentClient(base), tableName, close };
+};
+
+/**
+ * Once `begin()` is called, every answer, including those of requests already in progress,
+ * closes its connection, so that the server's connections end as soon as their work is done.
+ */
+const closeConnectionsOnceClosing = (server: Server) => {
+  let closing = false;
+  const inProgress = new Set<ServerResponse>();
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.shouldKeepAlive = false;
+    inProgress.add(res);
+    res.once('close', () => inProgress.delete(res));
+  });
+  return {
+    begin: () => {
+      closing = true;
+      for (const res of inProgress) if (!res.headersSent) res.shouldKeepAlive = false;
+    },
+  };
 };
 
 const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {

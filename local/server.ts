@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ApiError, errorResponse } from '../shared/http/errors';
 import type { Log } from '../shared/observability';
+import type { TaskTracker } from './tasks';
 
 /** A Lambda handler as API Gateway (HTTP API, payload 2.0) or a Function URL invokes it. */
 export type HttpHandler = (
@@ -52,7 +53,13 @@ const compile = (route: Route): CompiledRoute => {
  * would receive, invokes the very same handler, and writes its result back, so local runs
  * exercise the production code path.
  */
-export const localRequestListener = (options: { routes: Route[]; mounts?: Mount[]; log: Log }) => {
+export const localRequestListener = (options: {
+  routes: Route[];
+  mounts?: Mount[];
+  log: Log;
+  /** Given every request's handling, so that shutdown can wait for it. */
+  tasks?: TaskTracker;
+}) => {
   const routes = options.routes.map(compile);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
@@ -65,11 +72,12 @@ export const localRequestListener = (options: { routes: Route[]; mounts?: Mount[
         ms: Math.round(performance.now() - started),
       }),
     );
-    serve(req, res).catch((error: unknown) => {
+    const handling = serve(req, res).catch((error: unknown) => {
       options.log.error('local server failure', { error });
       if (!res.headersSent) send(res, errorResponse(error));
       else res.destroy();
     });
+    options.tasks?.track(handling);
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

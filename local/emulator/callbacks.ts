@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { TaskTracker } from '../tasks';
 import { merchantUserId } from './ids';
 import type { EmulatorLogger } from './logger';
 import { callbackMac } from './mac';
 import type { OrderRecord } from './state';
-import type { TaskTracker } from './tasks';
 
 /** Whether a payment's callback reaches the merchant, or is "lost" so the merchant must query. */
 export type CallbackMode = 'deliver' | 'lost';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TaskTracker } from '../tasks';
 import {
   type ApiAnswer,
   type ApiContext,
@@ -21,7 +22,6 @@ import {
   type OrderStatus,
   type RefundRecord,
 } from './state';
-import { TaskTracker } from './tasks';
 
 export interface ZaloPayEmulatorOptions {
   /** The registered apps; requests from any other `app_id` get -402. */

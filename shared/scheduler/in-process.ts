@@ -37,6 +37,8 @@ export class InProcessStatusCheckScheduler implements StatusCheckScheduler {
   readonly #retryDelaysMs: readonly number[];
   /** Timers by schedule name; a name stays here while its check is being delivered. */
   readonly #pending = new Map<string, NodeJS.Timeout>();
+  /** Deliveries in progress, so that `close()` can wait for them. */
+  readonly #delivering = new Set<Promise<void>>();
   #closed = false;
 
   constructor({ deliver, clock, onError, retryDelaysMs }: InProcessStatusCheckSchedulerOptions) {
@@ -50,14 +52,18 @@ export class InProcessStatusCheckScheduler implements StatusCheckScheduler {
     const name = scheduleName(check);
     if (this.#closed || this.#pending.has(name)) return;
     const request: StatusCheckRequest = { appTransId: check.appTransId, attempt: check.attempt };
-    this.#waitUntil(name, check.at.getTime(), () => void this.#run(name, request, 0));
+    this.#waitUntil(name, check.at.getTime(), () => this.#run(name, request, 0));
   }
 
-  /** Cancels every pending check and retry; nothing is delivered or scheduled afterwards. */
-  close(): void {
+  /**
+   * Cancels every pending check and retry, then resolves once the deliveries already running
+   * have ended; nothing is delivered or scheduled afterwards.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pending.clear();
+    await Promise.all(this.#delivering);
   }
 
   #waitUntil(name: string, dueMs: number, fire: () => void): void {
@@ -73,7 +79,13 @@ export class InProcessStatusCheckScheduler implements StatusCheckScheduler {
     this.#pending.set(name, timer);
   }
 
-  async #run(name: string, request: StatusCheckRequest, failures: number): Promise<void> {
+  #run(name: string, request: StatusCheckRequest, failures: number): void {
+    const delivery = this.#deliverOnce(name, request, failures);
+    this.#delivering.add(delivery);
+    void delivery.then(() => this.#delivering.delete(delivery));
+  }
+
+  async #deliverOnce(name: string, request: StatusCheckRequest, failures: number): Promise<void> {
     try {
       await this.#deliver(request);
       this.#pending.delete(name);
@@ -84,7 +96,7 @@ export class InProcessStatusCheckScheduler implements StatusCheckScheduler {
         this.#pending.delete(name);
         this.#onError(error, request);
       } else {
-        this.#setTimer(name, retryDelay, () => void this.#run(name, request, failures + 1));
+        this.#setTimer(name, retryDelay, () => this.#run(name, request, failures + 1));
       }
     }
   }

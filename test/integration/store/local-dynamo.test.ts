@@ -59,4 +59,72 @@ describe('startLocalDynamo', () => {
       await second.close();
     }
   });
+
+  it('closes while writes are in flight: those inside finish, later ones are refused', async () => {
+    // Several rounds: before close() waited for them, one in a few threw out of dynalite.
+    for (let round = 0; round < 5; round += 1) {
+      const local = await startLocalDynamo();
+      const writers = keepWriting(new DynamoOrderStore(local));
+      await writers.running(20);
+
+      await local.close();
+      const { failures } = await writers.stop();
+
+      expect(failures).toHaveLength(WRITERS);
+      for (const failure of failures) expect(failure).toMatch(/ECONNREFUSED/);
+    }
+  });
+
+  it('keeps every write it acknowledged before closing, when given a data directory', async () => {
+    const dir = join(dataDir, 'closing');
+    const first = await startLocalDynamo({ dataDir: dir });
+    const writers = keepWriting(new DynamoOrderStore(first));
+    await writers.running(40);
+
+    await first.close();
+    const { acknowledged } = await writers.stop();
+
+    const second = await startLocalDynamo({ dataDir: dir });
+    try {
+      const store = new DynamoOrderStore(second);
+      const kept = await Promise.all(acknowledged.map((id) => store.get(id)));
+      expect(kept.filter((order) => order === undefined)).toHaveLength(0);
+    } finally {
+      await second.close();
+    }
+  });
 });
+
+const WRITERS = 8;
+
+/** Writers creating orders back to back, as handlers still running at shutdown would. */
+const keepWriting = (store: DynamoOrderStore) => {
+  const acknowledged: string[] = [];
+  const failures: string[] = [];
+  let stopped = false;
+  const writers = Array.from({ length: WRITERS }, async () => {
+    while (!stopped) {
+      const order = anOrder();
+      try {
+        await store.create(order);
+        acknowledged.push(order.appTransId);
+      } catch (error) {
+        failures.push((error as Error).message);
+        return;
+      }
+    }
+  });
+  return {
+    /** Resolves once `count` writes have been acknowledged (or one has failed). */
+    running: async (count: number) => {
+      while (acknowledged.length < count && failures.length === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+    stop: async () => {
+      stopped = true;
+      await Promise.all(writers);
+      return { acknowledged, failures };
+    },
+  };
+};

@@ -16,8 +16,8 @@ beforeEach(() => {
   jest.useFakeTimers({ now: NOW });
 });
 
-afterEach(() => {
-  scheduler?.close();
+afterEach(async () => {
+  await scheduler?.close();
   scheduler = undefined;
   jest.useRealTimers();
 });
@@ -172,11 +172,29 @@ describe('InProcessStatusCheckScheduler', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(jest.getTimerCount()).toBe(3);
 
-    scheduler.close();
+    await scheduler.close();
     await scheduler.schedule(check(4, 0));
 
     expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(86_400_000);
     expect(deliver).toHaveBeenCalledTimes(1);
+  });
+
+  it('resolves close() only once the deliveries already running have ended', async () => {
+    let finish = () => {};
+    const deliver = deliverMock().mockReturnValueOnce(new Promise<void>((resolve) => (finish = resolve)));
+    scheduler = new InProcessStatusCheckScheduler({ deliver });
+    await scheduler.schedule(check(1, 0));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(deliver).toHaveBeenCalledTimes(1);
+
+    let closed = false;
+    const closing = scheduler.close().then(() => (closed = true));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(closed).toBe(false);
+
+    finish();
+    await closing;
+    expect(closed).toBe(true);
   });
 });

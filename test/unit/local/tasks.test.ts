@@ -1,4 +1,4 @@
-import { TaskTracker } from '../../../local/emulator/tasks';
+import { TaskTracker } from '../../../local/tasks';
 
 describe('TaskTracker', () => {
   it('waits in idle() for tracked work, including work started meanwhile', async () => {

@@ -1,6 +1,7 @@
 /**
- * The emulator's background work (callback retries, refund delays, delayed answers) in one place,
- * so that `close()` can cancel every timer and wait for what is in flight: nothing outlives it.
+ * Work in flight in one place (the emulator's callback retries, refund delays and delayed
+ * answers; the local server's requests), so that `close()` can cancel every timer and wait for
+ * what is running: nothing outlives it.
  */
 export class TaskTracker {
   #closed = false;
