@@ -6,6 +6,7 @@ import { startLocalDynamo } from '../../../local/dynamo';
 import { DynamoOrderStore } from '../../../shared/store/dynamo-order-store';
 import { anOrder } from '../../support/orders';
 
+// The closing tests start and stop dynalite several times under load: more than Jest's 5 s on a slow machine.
 describe('startLocalDynamo', () => {
   let dataDir: string;
 
@@ -73,7 +74,7 @@ describe('startLocalDynamo', () => {
       expect(failures).toHaveLength(WRITERS);
       for (const failure of failures) expect(failure).toMatch(/ECONNREFUSED/);
     }
-  });
+  }, 20_000);
 
   it('keeps every write it acknowledged before closing, when given a data directory', async () => {
     const dir = join(dataDir, 'closing');
@@ -92,7 +93,7 @@ describe('startLocalDynamo', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 20_000);
 });
 
 const WRITERS = 8;
