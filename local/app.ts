@@ -73,7 +73,7 @@ export interface LocalApp {
   sweep(): Promise<void>;
   /** Runs a status check now, as its schedule would. */
   checkStatus(request: StatusCheckRequest): Promise<void>;
-  /** Stops accepting requests, cancels timers, waits for the emulator, closes DynamoDB. */
+  /** Stops accepting requests, ends long-polls, cancels timers, waits for work in flight, closes DynamoDB. */
   close(): Promise<void>;
 }
 
@@ -138,6 +138,8 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     onError: (error, request) => log.error('status check failed after retries', { ...request, error }),
   });
 
+  /** Every request being handled, so that shutdown can cut long-polls short and wait for the rest. */
+  const requests = new TaskTracker();
   const deps = {
     store,
     idempotency,
@@ -156,6 +158,8 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
       merchantName: config.merchantName,
     },
     pollIntervalMs: config.longPollIntervalMs,
+    // A long-poll ends, answering what it has, as soon as shutdown begins.
+    sleep: (ms: number) => requests.sleep(ms),
     sweep: DEFAULT_SWEEP,
     pages: await readWebPages(),
   };
@@ -186,7 +190,6 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const sweepTimer = setInterval(sweepSafely, sweepEvery);
   sweepTimer.unref();
 
-  const requests = new TaskTracker();
   server.on(
     'request',
     localRequestListener({
@@ -208,7 +211,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // Handlers still running finish their writes (their clients are gone) before the store closes.
-      await Promise.all([stopped, requests.idle(), scheduler.close(), sweeps.idle(), emulator.close()]);
+      await Promise.all([stopped, requests.close(), scheduler.close(), sweeps.idle(), emulator.close()]);
       await dynamo.close();
     })();
     return closing;

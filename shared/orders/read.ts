@@ -7,10 +7,14 @@ export interface ReadDeps {
   clock: Clock;
   /** How long to wait between reads while long-polling. */
   pollIntervalMs: number;
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits between reads. Resolving `false` means the wait was cut short (the local runtime is
+   * shutting down): the long-poll then answers with what it last read.
+   */
+  sleep?: (ms: number) => Promise<boolean | undefined>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The order once its status differs from `status`, or as it is after `waitSeconds` (design.md §3
@@ -28,6 +32,6 @@ export const waitForStatusChange = async (
     const order = await deps.store.get(appTransId);
     const left = deadline - deps.clock().getTime();
     if (!order || order.status !== status || left <= 0) return order;
-    await sleep(Math.min(deps.pollIntervalMs, left));
+    if ((await sleep(Math.min(deps.pollIntervalMs, left))) === false) return order;
   }
 };

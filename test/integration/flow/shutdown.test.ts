@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalApp } from '../../../local/app';
 import type { CreateOrderRequest } from '../../../shared/zalopay/types';
 import { FAST_ENV } from '../../support/app';
+import { waitFor } from '../../support/wait';
 
 let dataDir: string;
 
@@ -60,5 +62,38 @@ describe('closing the local runtime', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('ends a long-poll at once rather than waiting out its 20 s, and reads no more after closing', async () => {
+    let reads = 0;
+    const app = await startLocalApp({
+      env: FAST_ENV,
+      wrapDynamo: (client) => {
+        const counting = Object.create(client) as typeof client;
+        counting.send = ((command: unknown, ...rest: never[]) => {
+          if (command instanceof GetCommand) reads += 1;
+          return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
+        }) as typeof client.send;
+        return counting;
+      },
+    });
+    const created = await fetch(`${app.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 50_000 }),
+    });
+    const { appTransId } = (await created.json()) as { appTransId: string };
+    const before = reads;
+    const poll = fetch(`${app.url}/orders/${appTransId}?wait=20&status=PENDING`).catch(
+      (error: unknown) => error,
+    );
+    await waitFor(() => reads >= before + 3, { what: 'the long-poll to be polling' });
+
+    // Jest's 5 s limit fails this test if close() waits for the long-poll's 20 s.
+    await app.close();
+    const readsAtClose = reads;
+
+    expect(String(await poll)).toMatch(/fetch failed/);
+    expect(reads).toBe(readsAtClose);
   });
 });
