@@ -11,12 +11,19 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CfnResource, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { build, type Plugin } from 'esbuild';
 import { buildApp, projectContext } from '../infra/app';
-import { AppFunction, type FunctionName, RUNTIME_NODE_OPTIONS } from '../infra/constructs/app-function';
+import {
+  AppFunction,
+  BUNDLING,
+  entryOf,
+  type FunctionName,
+  RUNTIME_NODE_OPTIONS,
+} from '../infra/constructs/app-function';
 import { FUNCTION_SPECS } from '../infra/stack';
 import { AWS_ENV } from '../shared/config/aws';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
 /** What a cold start sees: a Lambda-like environment with every variable the functions read. */
 const LAMBDA_ENV = {
@@ -47,6 +54,9 @@ const floorOf = (name: FunctionName): Floor => {
   return spec.table.length > 0 ? 'dynamodb' : 'none';
 };
 
+/** The row of create-order bundled with Powertools Tracer swapped for a no-op. */
+const WITHOUT_TRACER = 'create-order, Tracer as a no-op';
+
 const outdir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
 try {
   console.log('Bundling every function through the stack (local esbuild)…');
@@ -72,6 +82,34 @@ try {
     ...Object.entries(stack.functions).map(([name, fn]) => [name, bundleOf(fn)] as const),
     ...FLOORS.map((floor) => [`floor:${floor}`, bundleOf(floorFunctions[floor])] as const),
   ]);
+
+  // What Tracer costs: create-order bundled again with the construct's options (esbuild directly,
+  // as the construct takes no plugins), Powertools Tracer swapped for a no-op.
+  const noTracer: Plugin = {
+    name: 'no-tracer',
+    setup: (b) =>
+      b.onResolve({ filter: /^@aws-lambda-powertools\/tracer(\/middleware)?$/ }, () => ({
+        path: fileURLToPath(new URL('floors/no-tracer.ts', import.meta.url)),
+      })),
+  };
+  const withoutTracer = join(outdir, 'create-order-without-tracer', 'index.mjs');
+  await build({
+    entryPoints: [entryOf('create-order')],
+    outfile: withoutTracer,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: BUNDLING.banner ?? '' },
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
+    loader: { ...BUNDLING.loader } as Record<string, 'text'>,
+    logLevel: 'warning',
+    plugins: [noTracer],
+  });
+  bundles.set(WITHOUT_TRACER, withoutTracer);
 
   /** Wall and CPU milliseconds of one cold import: CPU time is the steadier on a busy machine. */
   const importMs = (file: string): { wall: number; cpu: number } => {
@@ -99,8 +137,8 @@ try {
   };
   const kb = (file: string) => `${Math.round(statSync(file).size / 1024)} KB`;
 
-  const rows = [...Object.keys(stack.functions)].map((name) => {
-    const floor = floorOf(name as FunctionName);
+  const rows = [...Object.keys(stack.functions), WITHOUT_TRACER].map((name) => {
+    const floor = floorOf((name === WITHOUT_TRACER ? 'create-order' : name) as FunctionName);
     const ratio = (measure: 'wall' | 'cpu') =>
       floor === 'none' ? '—' : (median(name, measure) / median(`floor:${floor}`, measure)).toFixed(2);
     return {

@@ -41,7 +41,7 @@ export const RUNTIME_NODE_OPTIONS = '--enable-source-maps';
  * `require` for the CommonJS dependencies that still call it. The demo pages' HTML is inlined as
  * text when the pages function is bundled. The benchmark bundles through this same construct.
  */
-const BUNDLING: BundlingOptions = {
+export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node22',
   mainFields: ['module', 'main'],
