@@ -138,8 +138,8 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     onError: (error, request) => log.error('status check failed after retries', { ...request, error }),
   });
 
-  /** Every request being handled, so that shutdown can cut long-polls short and wait for the rest. */
-  const requests = new TaskTracker();
+  /** Requests and sweeps under way: shutdown cuts long-polls short and waits for the rest. */
+  const inFlight = new TaskTracker();
   const deps = {
     store,
     idempotency,
@@ -159,7 +159,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     },
     pollIntervalMs: config.longPollIntervalMs,
     // A long-poll ends, answering what it has, as soon as shutdown begins.
-    sleep: (ms: number) => requests.sleep(ms),
+    sleep: (ms: number) => inFlight.sleep(ms),
     sweep: DEFAULT_SWEEP,
     pages: await readWebPages(),
   };
@@ -184,9 +184,8 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     await sweepHandler({}, context('sweeper'));
   };
   const sweepEvery = Number(env.SWEEP_INTERVAL_SECONDS || 300) * 1000;
-  const sweeps = new TaskTracker();
   const sweepSafely = () =>
-    sweeps.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
+    inFlight.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
   const sweepTimer = setInterval(sweepSafely, sweepEvery);
   sweepTimer.unref();
 
@@ -196,7 +195,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
       routes,
       mounts: [{ prefix: '/emulator', handle: (req, res, path) => emulator.handle(req, res, path) }],
       log,
-      tasks: requests,
+      tasks: inFlight,
     }),
   );
 
@@ -211,7 +210,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // Handlers still running finish their writes (their clients are gone) before the store closes.
-      await Promise.all([stopped, requests.close(), scheduler.close(), sweeps.idle(), emulator.close()]);
+      await Promise.all([stopped, inFlight.close(), scheduler.close(), emulator.close()]);
       await dynamo.close();
     })();
     return closing;

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamo';
 
 /**
@@ -17,3 +18,24 @@ export const useLocalDynamo = (): (() => LocalDynamo) => {
     return dynamo;
   };
 };
+
+/** A command as the document client receives it: its class tells the operation. */
+export interface SentCommand {
+  constructor: unknown;
+  input: { Key?: { sk?: string }; Item?: { sk?: string } };
+}
+
+/**
+ * The document client, telling `onSend` about every command before sending it: for tests that
+ * count reads and writes (pass it as the local app's `wrapDynamo`).
+ */
+export const watchingSends =
+  (onSend: (command: SentCommand) => void) =>
+  (client: DynamoDBDocumentClient): DynamoDBDocumentClient => {
+    const watched = Object.create(client) as DynamoDBDocumentClient;
+    watched.send = ((command: SentCommand, ...rest: never[]) => {
+      onSend(command);
+      return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as DynamoDBDocumentClient['send'];
+    return watched;
+  };

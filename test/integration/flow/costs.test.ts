@@ -1,13 +1,7 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatusCheckScheduler } from '../../../shared/scheduler/port';
 import { http, useLocalApp } from '../../support/app';
+import { type SentCommand, watchingSends } from '../../support/dynamo';
 
 /**
  * What one paid order costs in DynamoDB requests and Scheduler calls, counted on the adapters of
@@ -26,22 +20,14 @@ const OPERATIONS = new Map<unknown, string>([
   [DeleteCommand, 'write DeleteItem'],
 ]);
 /** Which item a request touches, from its key: the order, a history entry or an idempotency record. */
-const itemOf = (input: { Key?: { sk?: string }; Item?: { sk?: string } }): string => {
+const itemOf = ({ input }: SentCommand): string => {
   const sk = input.Key?.sk ?? input.Item?.sk ?? '';
   return sk.startsWith('HISTORY#') ? 'history' : sk.toLowerCase();
 };
 
-const counting = (client: DynamoDBDocumentClient): DynamoDBDocumentClient => {
-  const wrapped = Object.create(client) as DynamoDBDocumentClient;
-  wrapped.send = ((
-    command: { constructor: unknown; input: Parameters<typeof itemOf>[0] },
-    ...rest: never[]
-  ) => {
-    calls.push({ phase, call: `${OPERATIONS.get(command.constructor)} ${itemOf(command.input)}` });
-    return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
-  }) as DynamoDBDocumentClient['send'];
-  return wrapped;
-};
+const counting = watchingSends((command) =>
+  calls.push({ phase, call: `${OPERATIONS.get(command.constructor)} ${itemOf(command)}` }),
+);
 const countingScheduler = (scheduler: StatusCheckScheduler): StatusCheckScheduler => ({
   schedule: (check) => {
     calls.push({ phase, call: `schedule attempt ${check.attempt}` });

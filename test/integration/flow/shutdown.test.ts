@@ -5,6 +5,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalApp } from '../../../local/app';
 import type { CreateOrderRequest } from '../../../shared/zalopay/types';
 import { FAST_ENV } from '../../support/app';
+import { watchingSends } from '../../support/dynamo';
 import { waitFor } from '../../support/wait';
 
 let dataDir: string;
@@ -68,14 +69,9 @@ describe('closing the local runtime', () => {
     let reads = 0;
     const app = await startLocalApp({
       env: FAST_ENV,
-      wrapDynamo: (client) => {
-        const counting = Object.create(client) as typeof client;
-        counting.send = ((command: unknown, ...rest: never[]) => {
-          if (command instanceof GetCommand) reads += 1;
-          return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
-        }) as typeof client.send;
-        return counting;
-      },
+      wrapDynamo: watchingSends((command) => {
+        if (command instanceof GetCommand) reads += 1;
+      }),
     });
     const created = await fetch(`${app.url}/orders`, {
       method: 'POST',
