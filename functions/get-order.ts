@@ -16,7 +16,7 @@ export interface Deps extends ReadDeps {
 }
 
 /** Long-polls stay well inside API Gateway's 30 s integration timeout. */
-export const MAX_WAIT_SECONDS = 20;
+const MAX_WAIT_SECONDS = 20;
 
 const query = z.strictObject({
   wait: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_WAIT_SECONDS))),
@@ -35,7 +35,7 @@ export const makeHandler = (deps: Deps) =>
       const { wait, status } = parseOrThrow(query, event.queryStringParameters ?? {});
       let order = await deps.store.get(appTransId);
       if (order && wait) {
-        order = await waitForStatusChange(deps, appTransId, status ?? order.status, wait);
+        order = await waitForStatusChange(deps, appTransId, status ?? order.status, wait, order);
       }
       if (!order) throw notFound();
       return json(200, toOrderView(order, deps.config.publicBaseUrl));

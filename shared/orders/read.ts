@@ -18,18 +18,20 @@ const defaultSleep = (ms: number) => new Promise<undefined>((resolve) => setTime
 
 /**
  * The order once its status differs from `status`, or as it is after `waitSeconds` (design.md §3
- * long-poll). Polls the store, which works the same on Lambda and locally.
+ * long-poll). Polls the store, which works the same on Lambda and locally. `known`, an order the
+ * caller has just read, stands in for the first read.
  */
 export const waitForStatusChange = async (
   deps: ReadDeps,
   appTransId: string,
   status: OrderStatus,
   waitSeconds: number,
+  known?: Order,
 ): Promise<Order | undefined> => {
   const deadline = deps.clock().getTime() + waitSeconds * 1000;
   const sleep = deps.sleep ?? defaultSleep;
-  for (;;) {
-    const order = await deps.store.get(appTransId);
+  for (let round = 0; ; round++) {
+    const order = round === 0 && known ? known : await deps.store.get(appTransId);
     const left = deadline - deps.clock().getTime();
     if (!order || order.status !== status || left <= 0) return order;
     if ((await sleep(Math.min(deps.pollIntervalMs, left))) === false) return order;

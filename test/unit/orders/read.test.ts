@@ -71,4 +71,14 @@ describe('waitForStatusChange', () => {
     expect((await waitForStatusChange(deps, 'id', 'PENDING', 20))?.status).toBe('PENDING');
     expect(reads).toHaveLength(1);
   });
+
+  it('decides its first round on an order the caller has just read, without reading it again', async () => {
+    const { store, reads } = storeReading('PAID');
+    const { deps } = depsWith(store);
+
+    expect(
+      (await waitForStatusChange(deps, 'id', 'PENDING', 20, anOrder({ status: 'PENDING' })))?.status,
+    ).toBe('PAID');
+    expect(reads).toHaveLength(1);
+  });
 });
