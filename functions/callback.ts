@@ -1,16 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { JSON_HEADERS } from '../shared/http/errors';
+import { json } from '../shared/http/errors';
 import { bodyText, MAX_BODY_BYTES } from '../shared/http/middleware';
 import { type CallbackAnswer, type CallbackDeps, handleCallback } from '../shared/orders/callback';
 
 export type Deps = CallbackDeps;
 
-const answer = (body: CallbackAnswer): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: 200,
-  headers: { ...JSON_HEADERS },
-  body: JSON.stringify(body),
-});
+const answer = (body: CallbackAnswer): APIGatewayProxyStructuredResultV2 => json(200, body);
 
 /**
  * `POST /zalopay/callback` (Lambda Function URL): always HTTP 200 with ZaloPay's

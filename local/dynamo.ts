@@ -23,14 +23,13 @@ interface DynaliteOptions {
 // dynalite is CommonJS without types; requiring it keeps the compiler from needing a declaration.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
-/** The table name the local runtime uses unless told otherwise. */
-export const LOCAL_TABLE_NAME = 'zalopay-qr';
+/** The table the local runtime uses. */
+const TABLE_NAME = 'zalopay-qr';
 
 /** Options of {@link startLocalDynamo}. */
 export interface LocalDynamoOptions {
   /** A LevelDB directory to persist to (created if missing); in memory when absent. */
   dataDir?: string;
-  tableName?: string;
 }
 
 /** A running embedded DynamoDB with its table ready. */
@@ -49,10 +48,7 @@ export interface LocalDynamo {
  * directory already holds it. The client has a dummy region and static credentials, so nothing
  * looks for real AWS credentials.
  */
-export const startLocalDynamo = async ({
-  dataDir,
-  tableName = LOCAL_TABLE_NAME,
-}: LocalDynamoOptions = {}): Promise<LocalDynamo> => {
+export const startLocalDynamo = async ({ dataDir }: LocalDynamoOptions = {}): Promise<LocalDynamo> => {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -79,12 +75,12 @@ export const startLocalDynamo = async ({
     base.destroy();
   };
   try {
-    await ensureTable(base, tableName);
+    await ensureTable(base, TABLE_NAME);
   } catch (error) {
     await close();
     throw error;
   }
-  return { endpoint, client: createDocumentClient(base), tableName, close };
+  return { endpoint, client: createDocumentClient(base), tableName: TABLE_NAME, close };
 };
 
 /**

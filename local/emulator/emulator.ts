@@ -37,8 +37,6 @@ export interface ZaloPayEmulatorOptions {
   /** How long an accepted refund stays "processing". Default 2000 ms. */
   refundDelayMs?: number;
   logger?: EmulatorLogger;
-  /** The 9-digit sequence number of the first `zp_trans_id` (and `refund_id`), after the `yymmdd` date. Default 1. */
-  idSequenceStart?: number;
 }
 
 /** A canned misbehaviour for the next call of one API operation. */
@@ -198,16 +196,15 @@ export class ZaloPayEmulator {
   readonly #callbacks: CallbackSender;
   readonly #faults: Record<ApiOperation, Fault[]> = { create: [], query: [], refund: [], query_refund: [] };
   readonly #context: ApiContext;
-  #zpTransSequence: number;
-  #refundSequence: number;
+  /** The 9-digit sequence numbers after the `yymmdd` date of `zp_trans_id` and `refund_id`. */
+  #zpTransSequence = 1;
+  #refundSequence = 1;
 
   constructor(options: ZaloPayEmulatorOptions) {
     this.#apps = new Map(options.apps.map((app) => [app.appId, app]));
     this.#clock = options.clock ?? (() => new Date());
     this.#refundDelayMs = options.refundDelayMs ?? 2000;
     this.#logger = options.logger ?? silentLogger;
-    this.#zpTransSequence = options.idSequenceStart ?? 1;
-    this.#refundSequence = options.idSequenceStart ?? 1;
     this.#callbacks = new CallbackSender({
       tasks: this.#tasks,
       retryDelayMs: options.callbackRetryDelayMs ?? 1000,

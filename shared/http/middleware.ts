@@ -8,7 +8,7 @@ import { ApiError, errorResponse, toApiError } from './errors';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** An API Gateway v2 / Function URL event whose body the `jsonBody` middleware has parsed. */
-export type JsonEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body: unknown; rawBody: string };
+export type JsonEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body: unknown };
 
 type Middleware<E = APIGatewayProxyEventV2> = MiddlewareObj<E, APIGatewayProxyResultV2>;
 
@@ -27,7 +27,7 @@ export const httpErrors = ({ log }: { log: Log }): Middleware<unknown> => ({
     const apiError = toApiError(request.error);
     if (apiError.statusCode >= 500)
       log.error('request failed', { code: apiError.code, error: request.error });
-    request.response = errorResponse(request.error);
+    request.response = errorResponse(apiError);
   },
 });
 
@@ -48,7 +48,6 @@ export const jsonBody = ({ maxBytes = MAX_BODY_BYTES } = {}): Middleware<JsonEve
     } catch {
       throw new ApiError(400, 'INVALID_JSON', 'the body is not valid JSON');
     }
-    event.rawBody = raw;
   },
 });
 

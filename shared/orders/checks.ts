@@ -43,7 +43,7 @@ export const firstCheckAt = (createdAt: Date, policy: CheckPolicy): Date =>
   plusSeconds(createdAt, policy.firstCheckDelaySeconds);
 
 /** The moment an unpaid order may be declared EXPIRED: expiry plus grace. */
-export const expiryDeadline = (order: Order, policy: CheckPolicy): Date =>
+const expiryDeadline = (order: Order, policy: CheckPolicy): Date =>
   plusSeconds(order.expiresAt, policy.expiryGraceSeconds);
 
 /**

@@ -51,7 +51,7 @@ export const zaloPayItems = (items: readonly OrderItem[]) =>
   items.map((i) => ({ itemid: i.id ?? '', itemname: i.name, itemprice: i.price, itemquantity: i.quantity }));
 
 /** The QR flow: ZaloPay shows a QR to scan with its app on desktop, opens the app on a phone. */
-export const DEFAULT_BANK_CODE = 'zalopayapp';
+const DEFAULT_BANK_CODE = 'zalopayapp';
 /** ZaloPay's own default order lifetime. */
 export const DEFAULT_EXPIRE_SECONDS = 900;
 

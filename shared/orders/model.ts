@@ -11,7 +11,7 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Statuses whose outcome at ZaloPay is still open: only these are status-checked. */
-export const UNSETTLED_STATUSES: readonly OrderStatus[] = ['CREATING', 'PENDING'];
+const UNSETTLED_STATUSES: readonly OrderStatus[] = ['CREATING', 'PENDING'];
 export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.includes(status);
 
 /**

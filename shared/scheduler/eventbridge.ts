@@ -34,7 +34,7 @@ export interface EventBridgeStatusCheckSchedulerOptions {
  * before the request lands, would never fire. EventBridge only promises minute precision anyway,
  * so checks due sooner (a redelivery, a sweeper catching up) are clamped to this far ahead.
  */
-export const MIN_LEAD_SECONDS = 60;
+const MIN_LEAD_SECONDS = 60;
 
 const DEFAULT_RETRY: DeliveryRetryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 };
 

@@ -30,7 +30,7 @@ const dataSchema = z.object({
 });
 
 /** The key2 values a callback or redirect may be signed with: the current one, then the one rotated out. */
-export const callbackKeys = (c: ZaloPayCredentials): string[] =>
+const callbackKeys = (c: ZaloPayCredentials): string[] =>
   c.key2Previous ? [c.key2, c.key2Previous] : [c.key2];
 
 /**

@@ -95,9 +95,3 @@ export const describeCode = (operation: ZaloPayOperation, value: number): ZaloPa
  */
 export const isRequestLevelCode = (value: number | undefined): boolean =>
   value !== undefined && value in COMMON;
-
-/** Every code documented for `operation` (shared ones included), for tests and docs. */
-export const documentedCodes = (operation: ZaloPayOperation): number[] =>
-  [...new Set([...Object.keys(COMMON), ...Object.keys(BY_OPERATION[operation])].map(Number))].sort(
-    (a, b) => b - a,
-  );

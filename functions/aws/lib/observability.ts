@@ -51,7 +51,7 @@ const publishMetrics = (metrics: PowertoolsMetrics): MiddlewareObj => {
 };
 
 /** The Powertools instances of one function, created once per container. */
-export interface Observability {
+interface Observability {
   logger: Logger;
   tracer: Tracer;
   metrics: PowertoolsMetrics;
