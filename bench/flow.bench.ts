@@ -49,11 +49,6 @@ const deps = {
   log: silentLog,
   metrics: noMetrics,
   config,
-  settings: {
-    callbackUrl: config.callbackUrl,
-    redirectUrl: config.redirectUrl,
-    merchantName: config.merchantName,
-  },
 };
 const createOrder = createOrderHandler(deps);
 const callback = callbackHandler(deps);

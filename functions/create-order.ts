@@ -12,10 +12,16 @@ import type { IdempotencyStore } from '../shared/store/port';
 
 export interface Deps extends CreateOrderDeps {
   idempotency: IdempotencyStore;
-  config: Pick<
-    AppConfig,
-    'amountMin' | 'amountMax' | 'returnUrlOrigins' | 'createOrderAuth' | 'publicBaseUrl' | 'zalopayTimeoutMs'
-  >;
+  config: CreateOrderDeps['config'] &
+    Pick<
+      AppConfig,
+      | 'amountMin'
+      | 'amountMax'
+      | 'returnUrlOrigins'
+      | 'createOrderAuth'
+      | 'publicBaseUrl'
+      | 'zalopayTimeoutMs'
+    >;
   merchantApiKey: () => Promise<string>;
 }
 

@@ -152,11 +152,6 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     log,
     metrics,
     config,
-    settings: {
-      callbackUrl: config.callbackUrl,
-      redirectUrl: config.redirectUrl,
-      merchantName: config.merchantName,
-    },
     pollIntervalMs: config.longPollIntervalMs,
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),

@@ -1,7 +1,7 @@
 import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-store';
 import { makeHandler } from '../create-order';
 import { store, table } from './lib/dynamo';
-import { clock, config, lambda, logger, metrics, policy, settings } from './lib/runtime';
+import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
 import { statusCheckScheduler } from './lib/scheduler';
 import { merchantApiKey } from './lib/secrets';
 import { zalopay } from './lib/zalopay';
@@ -17,7 +17,6 @@ export const handler = lambda(
     policy,
     log: logger,
     metrics,
-    settings,
     config,
     merchantApiKey,
   }),

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { AppConfig } from '../config';
 import type { Log, Metrics } from '../observability';
 import type { StatusCheckScheduler } from '../scheduler/port';
 import type { OrderStore } from '../store/port';
@@ -29,7 +30,8 @@ export interface CreateOrderDeps {
   policy: CheckPolicy;
   log: Log;
   metrics: Metrics;
-  settings: { callbackUrl: string; redirectUrl: string; merchantName: string };
+  /** What create-order sends ZaloPay besides the order. */
+  config: Pick<AppConfig, 'callbackUrl' | 'redirectUrl' | 'merchantName'>;
 }
 
 /**
@@ -76,7 +78,7 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
     version: 1,
     amount: input.amount,
     description: (input.description ?? `Thanh toán đơn hàng ${appTransId}`).normalize('NFC'),
-    appUser: (input.appUser ?? deps.settings.merchantName).normalize('NFC'),
+    appUser: (input.appUser ?? deps.config.merchantName).normalize('NFC'),
     items: input.items ?? [],
     bankCode: input.bankCode ?? DEFAULT_BANK_CODE,
     ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
@@ -110,9 +112,9 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
       appTime: now.getTime(),
       description: order.description,
       items: zaloPayItems(order.items),
-      embedData: { redirecturl: deps.settings.redirectUrl },
+      embedData: { redirecturl: deps.config.redirectUrl },
       bankCode: order.bankCode,
-      callbackUrl: deps.settings.callbackUrl,
+      callbackUrl: deps.config.callbackUrl,
       expireDurationSeconds,
     });
   } catch (error) {

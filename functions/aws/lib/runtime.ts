@@ -32,13 +32,6 @@ export const clock = systemClock;
 /** When status checks run, from the configuration. */
 export const policy = checkPolicyOf(config);
 
-/** What create-order sends ZaloPay besides the order. */
-export const settings = {
-  callbackUrl: config.callbackUrl,
-  redirectUrl: config.redirectUrl,
-  merchantName: config.merchantName,
-};
-
 /**
  * The scheduler of the functions whose checks run on demand (redirect, merchant sync): such checks
  * never arrange a follow-up (design.md §5), so those functions carry no Scheduler client and no
