@@ -11,6 +11,7 @@ import { makeHandler as callbackHandler } from '../functions/callback';
 import { makeHandler as createOrderHandler } from '../functions/create-order';
 import { startLocalDynamo } from '../local/dynamo';
 import { startEmulatorServer } from '../local/emulator';
+import { SANDBOX_APP_2553 } from '../local/sandbox';
 import { lambdaContext } from '../local/server';
 import { loadConfig } from '../shared/config';
 import { noMetrics, silentLog } from '../shared/observability';
@@ -20,25 +21,22 @@ import { DynamoIdempotencyStore } from '../shared/store/dynamo-idempotency-store
 import { DynamoOrderStore, orderPk } from '../shared/store/dynamo-order-store';
 import { ZaloPayClient } from '../shared/zalopay/client';
 import { newAppTransId } from '../shared/zalopay/ids';
-import { callbackMac, createOrderMac } from '../shared/zalopay/mac';
+import { createOrderMac } from '../shared/zalopay/mac';
+import { signedCallback } from '../test/support/zalopay';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
 const WARMUP = 40;
-/** ZaloPay's public sandbox app (a local default, as in local/sandbox.ts). */
-const APP = {
-  appId: 2553,
-  key1: 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL',
-  key2: 'kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz',
-};
+/** ZaloPay's public sandbox app, the local runtime's default. */
+const APP = SANDBOX_APP_2553;
 
 const dynamo = await startLocalDynamo();
 const zalopay = await startEmulatorServer({ apps: [APP], callbackRetryDelayMs: 1 });
 const { client: doc, tableName } = dynamo;
-const store = new DynamoOrderStore({ client: doc, tableName });
+const store = new DynamoOrderStore(dynamo);
 const config = loadConfig({ PUBLIC_BASE_URL: 'http://127.0.0.1:1', ZALOPAY_API_BASE: zalopay.url });
 const deps = {
   store,
-  idempotency: new DynamoIdempotencyStore({ client: doc, tableName }),
+  idempotency: new DynamoIdempotencyStore(dynamo),
   zalopay: new ZaloPayClient({ baseUrl: zalopay.url, credentials: async () => APP, timeoutMs: 5000 }),
   // Scheduling is an AWS API call on Lambda and a timer locally: left out of both sides.
   scheduler: { schedule: async () => undefined },
@@ -145,8 +143,8 @@ const directCreate = async () => {
   );
 };
 
-/** A PENDING order stored for a callback to pay (set-up, not timed). */
-const pendingOrder = async (): Promise<Order> => {
+/** A PENDING order stored, with the signed callback that pays it (set-up, not timed). */
+const pendingOrder = async (): Promise<{ order: Order; body: string }> => {
   const now = new Date();
   const appTransId = newAppTransId(now);
   const order: Order = {
@@ -167,30 +165,12 @@ const pendingOrder = async (): Promise<Order> => {
     refundedAmount: 0,
   };
   await store.create(order);
-  return order;
-};
-
-const callbackBody = (appTransId: string) => {
-  const data = JSON.stringify({
-    app_id: APP.appId,
-    app_trans_id: appTransId,
-    app_time: Date.now(),
-    app_user: 'bench',
-    amount: 50_000,
-    embed_data: '{}',
-    item: '[]',
-    zp_trans_id: 261128000000001,
-    server_time: Date.now(),
-    channel: 38,
-    merchant_user_id: 'u',
-    user_fee_amount: 0,
-    discount_amount: 0,
-  });
-  return { data, mac: callbackMac(APP.key2, data), type: 1 };
+  const body = JSON.stringify(signedCallback({ appTransId, amount: 50_000, zpTransId: 261128000000001 }));
+  return { order, body };
 };
 
 /** What the callback does on the wire: get the order, put it PAID (conditional), append history. */
-const directCallback = async (order: Order) => {
+const directCallback = async ({ order }: { order: Order }) => {
   const key = { pk: orderPk(order.appTransId), sk: 'ORDER' };
   const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
   await doc.send(
@@ -263,10 +243,8 @@ await compare(
 await compare(
   'callback: GetItem + conditional PutItem + history PutItem',
   pendingOrder,
-  async (order: Order) => {
-    const result = (await callback(event(JSON.stringify(callbackBody(order.appTransId))), context)) as {
-      body: string;
-    };
+  async ({ body }: { body: string }) => {
+    const result = (await callback(event(body), context)) as { body: string };
     if (!result.body.includes('"return_code":1')) throw new Error(`callback answered ${result.body}`);
   },
   directCallback,

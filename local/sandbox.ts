@@ -5,7 +5,7 @@ import type { ZaloPayCredentials } from '../shared/zalopay/types';
  * ZaloPay's public sandbox app 2553, published in ZaloPay's own docs and samples
  * (zalopay-api.md §2). A local default only: nothing deployed ever uses it.
  */
-const SANDBOX_APP_2553 = {
+export const SANDBOX_APP_2553 = {
   appId: 2553,
   key1: 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL',
   key2: 'kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz',

@@ -1,6 +1,4 @@
-/** ZaloPay's public sandbox app 2553 (zalopay-api.md §2): test constants, never deployed. */
-export const SANDBOX = {
-  appId: 2553,
-  key1: 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL',
-  key2: 'kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz',
-} as const;
+import { SANDBOX_APP_2553 } from '../../local/sandbox';
+
+/** ZaloPay's public sandbox app 2553 (zalopay-api.md §2), the local runtime's default app. */
+export const SANDBOX = SANDBOX_APP_2553;

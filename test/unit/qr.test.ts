@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { makeHandler, matchesEtag } from '../../functions/qr';
 import { silentLog } from '../../shared/observability';
 import type { Order } from '../../shared/orders/model';
 import { anOrder, at } from '../support/orders';
+import { decodeQrPng } from '../support/qr';
 
 type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
 
@@ -26,10 +25,7 @@ const qr = async (
   return (await handler(event, {} as Context)) as Result;
 };
 const errorCode = (res: Result) => (JSON.parse(res.body) as { error: { code: string } }).error.code;
-const decode = (res: Result) => {
-  const png = PNG.sync.read(Buffer.from(res.body, 'base64'));
-  return { text: jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data, width: png.width };
-};
+const decode = (res: Result) => decodeQrPng(Buffer.from(res.body, 'base64'));
 
 describe('matchesEtag (If-None-Match)', () => {
   it.each([

@@ -1,6 +1,5 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import axe from 'axe-core';
-import jsQR from 'jsqr';
 import {
   type Browser,
   type BrowserContext,
@@ -9,7 +8,7 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
-import { PNG } from 'pngjs';
+import { decodeQrPng } from '../../support/qr';
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -87,10 +86,8 @@ const watch = (page: Page, errors: string[]) => {
 };
 
 /** What the QR image on screen encodes, read back from its pixels as a phone camera would. */
-export const decodeQr = async (image: Locator): Promise<string | undefined> => {
-  const png = PNG.sync.read(await image.screenshot());
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
-};
+export const decodeQr = async (image: Locator): Promise<string | undefined> =>
+  decodeQrPng(await image.screenshot()).text;
 
 /**
  * Saves a screenshot under test-results/e2e/. With UPDATE_SCREENSHOTS=1, a `docs` name also

@@ -117,7 +117,7 @@ const createOrder = async (amount = 50_000): Promise<string> => {
   expect(res.statusCode).toBe(201);
   return JSON.parse(res.body!).appTransId;
 };
-const store = () => new DynamoOrderStore({ client: dynamo().client, tableName: dynamo().tableName });
+const store = () => new DynamoOrderStore(dynamo());
 const emfLines = () =>
   output
     .flatMap((chunk) => chunk.split('\n'))

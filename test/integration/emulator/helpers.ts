@@ -6,12 +6,11 @@ import {
   startEmulatorServer,
   type ZaloPayEmulatorOptions,
 } from '../../../local/emulator';
+import { SANDBOX } from '../../support/sandbox';
 
 // ZaloPay's public sandbox app 2553 (zalopay-api.md §2), the app of the §11 vectors.
-export const APP_ID = 2553;
-export const KEY1 = 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL';
-export const KEY2 = 'kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz';
-export const APP = { appId: APP_ID, key1: KEY1, key2: KEY2 };
+export const APP = SANDBOX;
+export const { appId: APP_ID, key1: KEY1, key2: KEY2 } = APP;
 /** 2024-01-01 07:00 in Vietnam: the date of the §11 vectors, and their `app_time`. */
 export const VECTOR_TIME = Date.parse('2024-01-01T00:00:00Z');
 

@@ -1,6 +1,5 @@
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { http, useLocalApp } from '../../support/app';
+import { decodeQrPng } from '../../support/qr';
 
 const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600' });
 const api = http(() => app().url);
@@ -13,10 +12,7 @@ const newOrder = async () =>
     expiresAt: string;
   };
 
-const decodePng = (bytes: ArrayBuffer): string | undefined => {
-  const png = PNG.sync.read(Buffer.from(bytes));
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
-};
+const decodePng = (bytes: ArrayBuffer): string | undefined => decodeQrPng(bytes).text;
 
 describe('GET /orders/{appTransId}', () => {
   it('answers the public view, the same bytes every time', async () => {

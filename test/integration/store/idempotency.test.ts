@@ -4,7 +4,7 @@ import { DynamoIdempotencyStore, idempotencyKey } from '../../../shared/store/dy
 import { useLocalDynamo } from '../../support/dynamo';
 
 const dynamo = useLocalDynamo();
-const store = () => new DynamoIdempotencyStore({ client: dynamo().client, tableName: dynamo().tableName });
+const store = () => new DynamoIdempotencyStore(dynamo());
 
 const T0 = '2025-06-01T03:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();

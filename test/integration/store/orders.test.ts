@@ -5,7 +5,7 @@ import { useLocalDynamo } from '../../support/dynamo';
 import { uniqueOrder } from '../../support/unique-order';
 
 const dynamo = useLocalDynamo();
-const store = () => new DynamoOrderStore({ client: dynamo().client, tableName: dynamo().tableName });
+const store = () => new DynamoOrderStore(dynamo());
 
 const rawItem = async (appTransId: string) => {
   const { Item } = await dynamo().client.send(
