@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -28,7 +27,7 @@ import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/zalopay/types
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import { localCredentials } from './sandbox';
-import { type HttpHandler, lambdaContext, localRequestListener, type Route } from './server';
+import { type HttpHandler, lambdaContext, listen, localRequestListener, type Route } from './server';
 import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
@@ -76,15 +75,6 @@ export interface LocalApp {
   /** Stops accepting requests, ends long-polls, cancels timers, waits for work in flight, closes DynamoDB. */
   close(): Promise<void>;
 }
-
-const listen = (server: Server, port: number) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 
 /**
  * The local composition root: the same handlers as on AWS, on one HTTP server, with dynalite for

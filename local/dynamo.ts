@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -11,6 +10,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/store/dynamo-client';
 import { tableDefinition } from '../shared/store/table';
+import { listen } from './server';
 
 /** The subset of dynalite's options we use (it ships no type declarations). */
 interface DynaliteOptions {
@@ -51,14 +51,7 @@ export interface LocalDynamo {
 export const startLocalDynamo = async ({ dataDir }: LocalDynamoOptions = {}): Promise<LocalDynamo> => {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   const base = new DynamoDBClient({
     endpoint,

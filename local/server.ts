@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ApiError, errorResponse } from '../shared/http/errors';
 import type { Log } from '../shared/observability';
@@ -204,3 +205,13 @@ export const lambdaContext = (requestId: string, functionName = 'local'): Contex
   fail: () => undefined,
   succeed: () => undefined,
 });
+
+/** Starts `server` listening on `port` (0: a free one), on `host` or every interface; resolves its port. */
+export const listen = (server: Server, port: number, host?: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../server';
 import { ZaloPayEmulator, type ZaloPayEmulatorOptions } from './emulator';
 
 /** A standalone emulator on loopback. */
@@ -18,11 +18,7 @@ export const startEmulatorServer = async (
   let emulator: ZaloPayEmulator | undefined;
   // Requests cannot arrive before listen() resolves, and by then the emulator exists.
   const server = createServer((req, res) => void emulator?.handle(req, res, req.url ?? '/'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   const started = new ZaloPayEmulator({ ...options, baseUrl: url });
   emulator = started;
   return {
