@@ -26,8 +26,8 @@ import { ZaloPayClient } from '../shared/zalopay/client';
 import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/zalopay/types';
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
-import { localCredentials } from './sandbox';
 import { type HttpHandler, lambdaContext, listen, localRequestListener, type Route } from './server';
+import { localSettings } from './settings';
 import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
@@ -85,7 +85,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const requested = loadConfig(env);
-  const credentials = localCredentials(env);
+  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds } = localSettings(env);
 
   const server = createServer();
   const port = await listen(server, requested.port);
@@ -96,7 +96,6 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     new Logger({ serviceName: 'zalopay-qr-local', logLevel: config.logLevel, environment: 'local' });
   const metrics = new CountingMetrics();
 
-  const dataDir = env.DATA_DIR || undefined;
   const dynamo = await startLocalDynamo({ dataDir });
   const table = {
     client: options.wrapDynamo ? options.wrapDynamo(dynamo.client) : dynamo.client,
@@ -136,7 +135,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     zalopay,
     scheduler: options.wrapScheduler ? options.wrapScheduler(scheduler) : scheduler,
     credentials: async () => credentials,
-    merchantApiKey: async () => env.MERCHANT_API_KEY || 'dev-merchant-key',
+    merchantApiKey: async () => merchantApiKey,
     clock,
     policy: checkPolicyOf(config),
     log,
@@ -168,10 +167,9 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const sweep = async () => {
     await sweepHandler({}, context('sweeper'));
   };
-  const sweepEvery = Number(env.SWEEP_INTERVAL_SECONDS || 300) * 1000;
   const sweepSafely = () =>
     inFlight.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
-  const sweepTimer = setInterval(sweepSafely, sweepEvery);
+  const sweepTimer = setInterval(sweepSafely, sweepIntervalSeconds * 1000);
   sweepTimer.unref();
 
   server.on(

@@ -1,0 +1,50 @@
+import * as z from 'zod/mini';
+import { parseEnv } from '../shared/config';
+import type { ZaloPayCredentials } from '../shared/zalopay/types';
+import { SANDBOX_APP_2553 } from './sandbox';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Set and not empty, or unset: an empty value counts as unset, as `VAR= npm start` means. */
+const unlessEmpty = <T extends z.ZodMiniType>(inner: T) =>
+  z.pipe(
+    z.transform((v: unknown) => (v === '' ? undefined : v)),
+    z.optional(inner),
+  );
+const key = z.string().check(z.minLength(1));
+
+const schema = z.object({
+  ZALOPAY_APP_ID: z._default(z.coerce.number().check(z.int(), z.positive()), SANDBOX_APP_2553.appId),
+  ZALOPAY_KEY1: z._default(key, SANDBOX_APP_2553.key1),
+  ZALOPAY_KEY2: z._default(key, SANDBOX_APP_2553.key2),
+  ZALOPAY_KEY2_PREVIOUS: z.optional(key),
+  MERCHANT_API_KEY: unlessEmpty(z.string()),
+  DATA_DIR: unlessEmpty(z.string()),
+  SWEEP_INTERVAL_SECONDS: unlessEmpty(z.coerce.number().check(z.positive())),
+});
+
+/** What only the local runtime reads from the environment, besides the app settings of `loadConfig`. */
+export interface LocalSettings {
+  /** From the environment, else ZaloPay's public sandbox app. */
+  credentials: ZaloPayCredentials;
+  merchantApiKey: string;
+  /** Where dynalite keeps its data; in memory when unset. */
+  dataDir: string | undefined;
+  sweepIntervalSeconds: number;
+}
+
+/** The local settings, or a ConfigError naming every bad variable (never its value: keys are secret). */
+export const localSettings = (env: Env): LocalSettings => {
+  const c = parseEnv(schema, env);
+  return {
+    credentials: {
+      appId: c.ZALOPAY_APP_ID,
+      key1: c.ZALOPAY_KEY1,
+      key2: c.ZALOPAY_KEY2,
+      ...(c.ZALOPAY_KEY2_PREVIOUS ? { key2Previous: c.ZALOPAY_KEY2_PREVIOUS } : {}),
+    },
+    merchantApiKey: c.MERCHANT_API_KEY ?? 'dev-merchant-key',
+    dataDir: c.DATA_DIR,
+    sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS ?? 300,
+  };
+};

@@ -1,0 +1,48 @@
+import { localSettings } from '../../../local/settings';
+import { SANDBOX } from '../../support/sandbox';
+
+describe('localSettings', () => {
+  it('defaults to the public sandbox app, an in-memory store and a 5-minute sweep', () => {
+    expect(localSettings({})).toEqual({
+      credentials: { appId: SANDBOX.appId, key1: SANDBOX.key1, key2: SANDBOX.key2 },
+      merchantApiKey: 'dev-merchant-key',
+      dataDir: undefined,
+      sweepIntervalSeconds: 300,
+    });
+  });
+
+  it('reads each variable, and takes an empty one for unset', () => {
+    const env = {
+      ZALOPAY_APP_ID: '554',
+      ZALOPAY_KEY1: 'k1',
+      ZALOPAY_KEY2: 'k2',
+      ZALOPAY_KEY2_PREVIOUS: 'k2-old',
+      MERCHANT_API_KEY: 'shop-key',
+      DATA_DIR: '/var/lib/zalopay-qr',
+      SWEEP_INTERVAL_SECONDS: '0.5',
+    };
+    expect(localSettings(env)).toEqual({
+      credentials: { appId: 554, key1: 'k1', key2: 'k2', key2Previous: 'k2-old' },
+      merchantApiKey: 'shop-key',
+      dataDir: '/var/lib/zalopay-qr',
+      sweepIntervalSeconds: 0.5,
+    });
+    expect(localSettings({ MERCHANT_API_KEY: '', DATA_DIR: '', SWEEP_INTERVAL_SECONDS: '' })).toMatchObject({
+      merchantApiKey: 'dev-merchant-key',
+      dataDir: undefined,
+      sweepIntervalSeconds: 300,
+    });
+  });
+
+  it('refuses malformed values with a ConfigError naming each of them', () => {
+    const attempt = () =>
+      localSettings({
+        ZALOPAY_APP_ID: 'x',
+        ZALOPAY_KEY1: '',
+        SWEEP_INTERVAL_SECONDS: 'soon',
+        ZALOPAY_KEY2: '',
+      });
+    expect(attempt).toThrow(/ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS/);
+    expect(attempt).toThrow(expect.objectContaining({ name: 'ConfigError' }));
+  });
+});
