@@ -32,12 +32,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 const int = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 /** Seconds, fractions allowed so tests can run the whole schedule in milliseconds. */
 const seconds = (min: number, max: number) => z.coerce.number().check(z.minimum(min), z.maximum(max));
+/** True for an absolute http: or https: URL. */
+export const isHttpUrl = (s: string): boolean => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
+
 const httpUrl = z.pipe(
-  z
-    .string()
-    .check(
-      z.refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
-    ),
+  z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL')),
   z.transform((u) => u.replace(/\/+$/, '')),
 );
 

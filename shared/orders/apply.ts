@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { Metrics } from '../observability';
 import type { OrderStore } from '../store/port';
 import type { HistoryEntry, Order, OrderStatus } from './model';
 import { decide, type OrderEvent } from './transitions';
@@ -63,4 +64,12 @@ export const outcomeOf = (applied: Applied): Pick<HistoryEntry, 'outcome' | 'fro
     default:
       return { outcome: applied.outcome, to: applied.order.status };
   }
+};
+
+/** Counts the order's final status, when it has one, in the business metrics. */
+export const countSettlement = (deps: { metrics: Metrics }, order: Order): void => {
+  const metric = (
+    { PAID: 'OrderPaid', REVIEW: 'OrderReview', EXPIRED: 'OrderExpired', FAILED: 'OrderFailed' } as const
+  )[order.status as 'PAID' | 'REVIEW' | 'EXPIRED' | 'FAILED'];
+  if (metric) deps.metrics.count(metric);
 };

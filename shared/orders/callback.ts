@@ -3,7 +3,7 @@ import type { Log, Metrics } from '../observability';
 import type { OrderStore } from '../store/port';
 import { verifyCallback } from '../zalopay/callback';
 import type { CallbackData, CredentialsProvider } from '../zalopay/types';
-import { type Applied, applyEvent, outcomeOf } from './apply';
+import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';
 import type { Order } from './model';
 
 export interface CallbackDeps {
@@ -55,7 +55,7 @@ export const handleCallback = async (deps: CallbackDeps, body: unknown): Promise
   const log = { appTransId: data.appTransId, zpTransId: data.zpTransId };
   if (applied.outcome === 'CHANGED' || applied.outcome === 'CREATED') {
     deps.metrics.count('CallbackAccepted');
-    deps.metrics.count(applied.order.status === 'PAID' ? 'OrderPaid' : 'OrderReview');
+    countSettlement(deps, applied.order);
     deps.log.info('callback applied', { ...log, ...outcomeOf(applied) });
     return { return_code: 1, return_message: 'success' };
   }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { AppConfig } from '../config';
+import { type AppConfig, isHttpUrl } from '../config';
 import { type NewOrder, zaloPayItems } from './create';
 
 /** Limits ZaloPay puts on what we send (zalopay-api.md §3.1). */
@@ -42,8 +42,6 @@ const metadata = z.record(
   }),
 );
 
-const httpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
-
 /**
  * The `POST /orders` body schema for this deployment's limits (design.md §3). Unknown fields are
  * refused; the items must add up to the amount and fit ZaloPay's 2048-character `item` field.
@@ -60,10 +58,12 @@ export const newOrderSchema = (
       returnUrl: z.optional(
         z.string().check(
           z.maxLength(2048, 'must be at most 2048 characters'),
-          z.refine(httpUrl, 'must be an http(s) URL'),
+          z.refine(isHttpUrl, 'must be an http(s) URL'),
           z.refine(
             (u) =>
-              !httpUrl(u) || !config.returnUrlOrigins || config.returnUrlOrigins.includes(new URL(u).origin),
+              !isHttpUrl(u) ||
+              !config.returnUrlOrigins ||
+              config.returnUrlOrigins.includes(new URL(u).origin),
             'must point to an allowed origin (RETURN_URL_ORIGINS)',
           ),
         ),

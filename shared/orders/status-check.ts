@@ -4,7 +4,7 @@ import type { StatusCheckScheduler } from '../scheduler/port';
 import type { OrderStore } from '../store/port';
 import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
-import { type Applied, applyEvent, outcomeOf } from './apply';
+import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';
 import { type CheckPolicy, eventFromQuery, nextCheck } from './checks';
 import { isUnsettled, type Order } from './model';
 
@@ -139,13 +139,6 @@ const scheduleFollowUp = async (deps: StatusCheckDeps, current: Order, attempt: 
     deps.metrics.count('StatusCheckScheduled');
   }
   return order;
-};
-
-const countSettlement = (deps: StatusCheckDeps, order: Order): void => {
-  const metric = (
-    { PAID: 'OrderPaid', REVIEW: 'OrderReview', EXPIRED: 'OrderExpired', FAILED: 'OrderFailed' } as const
-  )[order.status as 'PAID' | 'REVIEW' | 'EXPIRED' | 'FAILED'];
-  if (metric) deps.metrics.count(metric);
 };
 
 /**
