@@ -240,7 +240,7 @@ export class ZaloPayEmulator {
 
   /** The order with this `app_trans_id` (the latest created, should several apps use it), or undefined. */
   order(appTransId: string): EmulatorOrder | undefined {
-    const record = this.#store.ordersWithId(appTransId).at(-1);
+    const record = this.#store.latestWithId(appTransId);
     return record && this.#snapshot(record);
   }
 
@@ -322,7 +322,7 @@ export class ZaloPayEmulator {
   }
 
   #find(appTransId: string, action: string): OrderRecord {
-    const record = this.#store.ordersWithId(appTransId).at(-1);
+    const record = this.#store.latestWithId(appTransId);
     if (!record) throw new EmulatorStateError(appTransId, 'unknown', action);
     return record;
   }
@@ -436,13 +436,17 @@ export class ZaloPayEmulator {
     sendHtml(res, httpStatus, renderNoticePage(notice));
   }
 
+  /** True when `order` can be paid now; otherwise answers with the notice that says why not. */
+  #payable(res: ServerResponse, order: OrderRecord | undefined): order is OrderRecord {
+    const state = order ? effectiveStatus(order, this.#now()) : 'unknown';
+    if (order && state === 'unpaid') return true;
+    this.#notPayable(res, state === 'unpaid' ? 'unknown' : state);
+    return false;
+  }
+
   #openInApp(res: ServerResponse, url: URL): void {
     const order = this.#orderFromUrl(url);
-    const state = order ? effectiveStatus(order, this.#now()) : 'unknown';
-    if (!order || state !== 'unpaid') {
-      this.#notPayable(res, state === 'unpaid' ? 'unknown' : state);
-      return;
-    }
+    if (!this.#payable(res, order)) return;
     sendHtml(
       res,
       200,
@@ -463,17 +467,14 @@ export class ZaloPayEmulator {
     const form = new URLSearchParams((await readBody(req, MAX_BODY_BYTES)).toString('utf8'));
     const order = this.#store.orderByToken(form.get('token') ?? '');
     const action = form.get('action');
-    const state = order ? effectiveStatus(order, this.#now()) : 'unknown';
-    if (!order || state !== 'unpaid') {
-      this.#notPayable(res, state === 'unpaid' ? 'unknown' : state);
-    } else if (action !== 'pay' && action !== 'cancel') {
+    if (!this.#payable(res, order)) return;
+    if (action !== 'pay' && action !== 'cancel') {
       sendHtml(res, 400, renderNoticePage(BAD_FORM));
-    } else {
-      if (action === 'pay')
-        await this.#settlePaid(order, form.get('callback') === 'lost' ? 'lost' : 'deliver');
-      else this.#cancel(order);
-      this.#redirect(res, order, action === 'pay' ? PAY_STATUS.paid : PAY_STATUS.cancelled);
+      return;
     }
+    if (action === 'pay') await this.#settlePaid(order, form.get('callback') === 'lost' ? 'lost' : 'deliver');
+    else this.#cancel(order);
+    this.#redirect(res, order, action === 'pay' ? PAY_STATUS.paid : PAY_STATUS.cancelled);
   }
 
   /** The browser's way back to the merchant (zalopay-api.md §7), or a result page without `redirecturl`. */

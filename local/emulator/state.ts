@@ -54,9 +54,9 @@ export class EmulatorStore {
     return this.#orders.get(key(appId, appTransId));
   }
 
-  /** Every order with this `app_trans_id`, whichever app created it. */
-  ordersWithId(appTransId: string): OrderRecord[] {
-    return [...this.#orders.values()].filter((o) => o.appTransId === appTransId);
+  /** The latest order created with this `app_trans_id`, whichever app created it. */
+  latestWithId(appTransId: string): OrderRecord | undefined {
+    return [...this.#orders.values()].filter((o) => o.appTransId === appTransId).at(-1);
   }
 
   orderByToken(zpTransToken: string): OrderRecord | undefined {
