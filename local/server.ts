@@ -64,16 +64,23 @@ export const localRequestListener = (options: {
   const routes = options.routes.map(compile);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
+    const target = req.url ?? '/';
+    // Node passes on any request target; API Gateway would refuse one that is not a URL.
+    if (!URL.canParse(target, 'http://local')) {
+      send(res, errorResponse(new ApiError(400, 'VALIDATION_FAILED', 'the request target is not a URL')));
+      return;
+    }
+    const url = new URL(target, 'http://local');
     // The path only: query strings carry checksums and tokens.
     res.once('finish', () =>
       options.log.info('http', {
         method: req.method,
-        path: new URL(req.url ?? '/', 'http://local').pathname,
+        path: url.pathname,
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
       }),
     );
-    const handling = serve(req, res).catch((error: unknown) => {
+    const handling = serve(req, res, url).catch((error: unknown) => {
       options.log.error('local server failure', { error });
       if (!res.headersSent) send(res, errorResponse(error));
       else res.destroy();
@@ -81,8 +88,7 @@ export const localRequestListener = (options: {
     options.tasks?.track(handling);
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
+  async function serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const mount = options.mounts?.find(
       (m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`),
     );

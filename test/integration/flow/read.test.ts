@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { http, useLocalApp } from '../../support/app';
 import { decodeQrPng } from '../../support/qr';
 
@@ -132,5 +133,21 @@ describe('demo pages and unknown routes', () => {
   it('answers an unknown route with our JSON 404, and a wrong method with 405', async () => {
     expect((await api.get('/nope')).body.error.code).toBe('NOT_FOUND');
     expect((await api.post('/zalopay/redirect')).status).toBe(405);
+  });
+
+  it('answers a request target that is not a URL with 400, and keeps serving', async () => {
+    const { port } = new URL(app().url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.end('GET http://[x HTTP/1.1\r\nHost: local\r\nConnection: close\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"VALIDATION_FAILED"');
+    expect((await api.get('/nope')).status).toBe(404);
   });
 });
