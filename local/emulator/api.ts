@@ -70,6 +70,22 @@ const failure = (sub: readonly [number, string], detail?: string): ApiAnswer => 
   sub_return_message: detail ? `${sub[1]}: ${detail}` : sub[1],
 });
 
+/** `return_code` 1: done. */
+const SUCCEEDED: ApiAnswer = {
+  return_code: 1,
+  return_message: SUCCESS,
+  sub_return_code: 1,
+  sub_return_message: SUCCESS,
+};
+
+/** `return_code` 3 with sub code 2: accepted, still being processed. */
+const IN_PROGRESS: ApiAnswer = {
+  return_code: 3,
+  return_message: PROCESSING,
+  sub_return_code: 2,
+  sub_return_message: PROCESSING,
+};
+
 /** Why the parameters of a call could not be read at all. */
 export type UnreadableRequest = 'malformed-body' | 'body-too-large' | 'unsupported-media-type' | 'not-post';
 
@@ -167,10 +183,7 @@ const createOrder = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   };
   ctx.store.addOrder(order);
   return {
-    return_code: 1,
-    return_message: SUCCESS,
-    sub_return_code: 1,
-    sub_return_message: SUCCESS,
+    ...SUCCEEDED,
     zp_trans_token: zpTransToken,
     order_url: order.orderUrl,
     order_token: zpTransToken,
@@ -202,10 +215,7 @@ const queryOrder = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   switch (effectiveStatus(order, ctx.now())) {
     case 'paid':
       return {
-        return_code: 1,
-        return_message: SUCCESS,
-        sub_return_code: 1,
-        sub_return_message: SUCCESS,
+        ...SUCCEEDED,
         is_processing: false,
         amount: order.amount,
         discount_amount: 0,
@@ -221,13 +231,7 @@ const queryOrder = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
         ...unpaidFields(false),
       };
     case 'processing':
-      return {
-        return_code: 3,
-        return_message: PROCESSING,
-        sub_return_code: 2,
-        sub_return_message: PROCESSING,
-        ...unpaidFields(true),
-      };
+      return { ...IN_PROGRESS, ...unpaidFields(true) };
     case 'expired':
       return { ...failure(SUB.expired), ...unpaidFields(false) };
     case 'cancelled':
@@ -281,13 +285,7 @@ const refund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
     refundFeeAmount: fee,
     description: r.description,
   });
-  return {
-    return_code: 3,
-    return_message: PROCESSING,
-    sub_return_code: 2,
-    sub_return_message: PROCESSING,
-    refund_id: started.refundId,
-  };
+  return { ...IN_PROGRESS, refund_id: started.refundId };
 };
 
 const queryRefundSchema = z.object({
@@ -309,9 +307,7 @@ const queryRefund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   }
   const found = ctx.store.refund(app.appId, r.m_refund_id);
   if (!found) return failure(SUB.notFound, 'm_refund_id');
-  return found.status === 'done'
-    ? { return_code: 1, return_message: SUCCESS, sub_return_code: 1, sub_return_message: SUCCESS }
-    : { return_code: 3, return_message: PROCESSING, sub_return_code: 2, sub_return_message: PROCESSING };
+  return found.status === 'done' ? { ...SUCCEEDED } : { ...IN_PROGRESS };
 };
 
 /** The handler of each operation. */
