@@ -4,7 +4,6 @@
  * the SDK and fetch. The ratio of the two is what the handler adds (validation, middy, domain
  * logic, mapping); the aim is ≤ 1.3.
  */
-import { performance } from 'node:perf_hooks';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { makeHandler as callbackHandler } from '../functions/callback';
@@ -23,6 +22,7 @@ import { ZaloPayClient } from '../shared/zalopay/client';
 import { newAppTransId } from '../shared/zalopay/ids';
 import { createOrderMac } from '../shared/zalopay/mac';
 import { signedCallback } from '../test/support/zalopay';
+import { percentile, timeOnce } from './stats';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
 const WARMUP = 40;
@@ -191,15 +191,6 @@ const directCallback = async ({ order }: { order: Order }) => {
   );
 };
 
-const time = async (fn: () => Promise<unknown>): Promise<number> => {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-};
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-
 /** Runs both sides alternately, so drift (GC, JIT, the other core) hits them alike. */
 const compare = async (
   name: string,
@@ -211,8 +202,8 @@ const compare = async (
   const directMs: number[] = [];
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
     const [a, b] = [await prepare(), await prepare()];
-    const h = await time(() => viaHandler(a as never));
-    const d = await time(() => direct(b as never));
+    const h = await timeOnce(() => viaHandler(a as never));
+    const d = await timeOnce(() => direct(b as never));
     if (i >= WARMUP) {
       handlerMs.push(h);
       directMs.push(d);

@@ -10,11 +10,8 @@ import { startLocalApp } from '../local/app';
 import { silentLog } from '../shared/observability';
 import type { Order } from '../shared/orders/model';
 import { QR_LIMITS } from '../shared/qr';
+import { percentile, timeOnce } from './stats';
 
-const percentile = (samples: number[], p: number): number => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 
 // An order_url as ZaloPay's sandbox returns it: the gateway host plus base64 of token and app id.
@@ -62,12 +59,6 @@ const raw = {
   png: () => QRCode.toBuffer(orderUrl, { ...options, type: 'png' }),
 };
 
-const timeOnce = async (run: () => Promise<unknown>) => {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-};
-
 const benchFormat = async (format: 'svg' | 'png', iterations: number) => {
   const handlerTimes: number[] = [];
   const rawTimes: number[] = [];
@@ -84,12 +75,12 @@ const benchFormat = async (format: 'svg' | 'png', iterations: number) => {
   const bytes = response.isBase64Encoded
     ? Buffer.from(response.body, 'base64').length
     : Buffer.byteLength(response.body);
-  const handlerP50 = percentile(handlerTimes, 50);
-  const rawP50 = percentile(rawTimes, 50);
+  const handlerP50 = percentile(handlerTimes, 0.5);
+  const rawP50 = percentile(rawTimes, 0.5);
   return {
     format: format.toUpperCase(),
     'handler p50': ms(handlerP50),
-    'handler p95': ms(percentile(handlerTimes, 95)),
+    'handler p95': ms(percentile(handlerTimes, 0.95)),
     'raw qrcode p50': ms(rawP50),
     ratio: (handlerP50 / rawP50).toFixed(2),
     bytes,
@@ -176,7 +167,7 @@ if (!existsSync(chromiumPath)) {
     await browser.close();
     await app.close();
   }
-  const p50 = (pick: (t: Timings) => number) => ms(percentile(runs.map(pick), 50));
+  const p50 = (pick: (t: Timings) => number) => ms(percentile(runs.map(pick), 0.5));
   console.log(`\nCheckout in Chromium, Pay pressed at first paint (p50 of ${runs.length} cold loads):`);
   console.table({
     'navigation → first contentful paint': p50((t) => t.fcp),
