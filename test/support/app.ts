@@ -43,6 +43,23 @@ export interface JsonResponse<T = any> {
   text: string;
 }
 
+/** The body of a `201` from `POST /orders` (functions/create-order.ts). */
+export interface CreatedOrder {
+  appTransId: string;
+  status: string;
+  amount: number;
+  description: string;
+  orderUrl: string;
+  /** null when ZaloPay sends none; the emulator always sends one. */
+  qrCode: string;
+  zpTransToken: string;
+  qrUrl: string;
+  createdAt: string;
+  expiresAt: string;
+  /** null when no check is planned; the local runtime always plans one. */
+  statusCheckAt: string;
+}
+
 /** Small HTTP helpers bound to a base URL. */
 export const http = (base: () => string) => {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -65,5 +82,14 @@ export const http = (base: () => string) => {
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
       call('POST', path, body, headers),
+    /** `POST /orders` (50,000 VND unless told otherwise), expecting 201; the created order's view. */
+    createOrder: async (
+      body: Record<string, unknown> = { amount: 50_000 },
+      headers?: Record<string, string>,
+    ): Promise<CreatedOrder> => {
+      const res = await call('POST', '/orders', body, headers);
+      expect(res.status).toBe(201);
+      return res.body as CreatedOrder;
+    },
   };
 };

@@ -8,11 +8,7 @@ const app = useLocalApp();
 const api = http(() => app().url);
 const MERCHANT = { 'x-api-key': 'dev-merchant-key' };
 
-const createOrder = async (body: Record<string, unknown> = { amount: 50_000 }) => {
-  const res = await api.post('/orders', body);
-  expect(res.status).toBe(201);
-  return res.body as { appTransId: string; orderUrl: string; qrUrl: string; amount: number };
-};
+const createOrder = api.createOrder;
 const history = async (id: string): Promise<HistoryEntry[]> => {
   const res = await api.get(`/orders/${id}/history`, MERCHANT);
   return res.body.history;

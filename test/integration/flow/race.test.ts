@@ -10,7 +10,7 @@ import { redirectQuery, signedCallback } from '../../support/zalopay';
 const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600' });
 const api = http(() => app().url);
 
-const newOrder = async () => (await api.post('/orders', { amount: 50_000 })).body.appTransId as string;
+const newOrder = async () => (await api.createOrder()).appTransId;
 
 describe('callback, redirect and status check racing on one order', () => {
   it.each(Array.from({ length: 6 }, (_, i) => i + 1))(

@@ -5,13 +5,7 @@ import { decodeQrPng } from '../../support/qr';
 const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600' });
 const api = http(() => app().url);
 
-const newOrder = async () =>
-  (await api.post('/orders', { amount: 50_000 })).body as {
-    appTransId: string;
-    orderUrl: string;
-    qrCode: string;
-    expiresAt: string;
-  };
+const newOrder = () => api.createOrder();
 
 const decodePng = (bytes: ArrayBuffer): string | undefined => decodeQrPng(bytes).text;
 

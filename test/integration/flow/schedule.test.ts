@@ -9,11 +9,7 @@ const app = useLocalApp(
 );
 const api = http(() => app().url);
 
-const newOrder = async (body: Record<string, unknown> = { amount: 50_000 }) => {
-  const res = await api.post('/orders', body);
-  expect(res.status).toBe(201);
-  return res.body as { appTransId: string; createdAt: string; expiresAt: string; statusCheckAt: string };
-};
+const newOrder = api.createOrder;
 
 describe('status checks on the design schedule', () => {
   it('the first check is 20 minutes after creation and expires a default order nobody paid', async () => {
