@@ -7,6 +7,7 @@ import {
   decodeQr,
   focusIsVisible,
   PHONE,
+  payWithZaloPay,
   screenshot,
   tabTo,
   useBrowser,
@@ -37,15 +38,6 @@ const orderView = async (appTransId: string): Promise<OrderView> =>
   (await fetch(`${app().url}/orders/${appTransId}`)).json() as Promise<OrderView>;
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true });
-
-/** Opens the checkout, keeps the default cart and ZaloPay, presses Pay; returns the order id. */
-const payWithZaloPay = async (page: Page): Promise<string> => {
-  await page.goto(app().url);
-  await page.getByRole('button', { name: /^Thanh toán/ }).click();
-  // Phones are not offered a QR, and their heading says so.
-  await page.getByRole('heading', { name: /^Thanh toán bằng ZaloPay/ }).waitFor();
-  return (await page.locator('#qr-order').textContent()) ?? '';
-};
 
 const qrImageLoaded = (page: Page) =>
   page.waitForFunction(() => {
@@ -128,7 +120,7 @@ describe('the checkout in Chromium', () => {
 
   it('callback lost: the status check finds the payment and both pages say paid', async () => {
     const page = await browser.newPage();
-    const appTransId = await payWithZaloPay(page);
+    const appTransId = await payWithZaloPay(page, app().url);
     await qrImageLoaded(page);
     const orderUrl = await decodeQr(page.locator('.qr-frame'));
     expect(orderUrl).toBe((await orderView(appTransId)).orderUrl);
@@ -176,7 +168,7 @@ describe('the checkout in Chromium', () => {
     page.on('request', (request) => {
       if (request.url().endsWith('/qr') || request.url().includes('/qr?')) qrRequests.push(request.url());
     });
-    const appTransId = await payWithZaloPay(page);
+    const appTransId = await payWithZaloPay(page, app().url);
     expect(await heading(page, 'Thanh toán bằng ZaloPay').isVisible()).toBe(true);
     const openApp = page.getByRole('link', { name: 'Mở ZaloPay' });
     expect(await openApp.isVisible()).toBe(true);
@@ -287,7 +279,7 @@ describe('the checkout in Chromium', () => {
 
   it('a callback with another amount: the review screen', async () => {
     const page = await browser.newPage();
-    const appTransId = await payWithZaloPay(page);
+    const appTransId = await payWithZaloPay(page, app().url);
     const response = await fetch(`${app().url}/zalopay/callback`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -310,7 +302,7 @@ describe('the checkout in Chromium', () => {
       }
       return route.continue();
     });
-    const appTransId = await payWithZaloPay(page);
+    const appTransId = await payWithZaloPay(page, app().url);
     await page.getByText('Không kết nối được máy chủ, đang thử lại…').first().waitFor();
     expect(await heading(page, QR_HEADING).isVisible()).toBe(true);
 
@@ -350,7 +342,7 @@ describe('the result page and the redirect landing', () => {
 
   it('a redirect with a bad checksum gets the 400 error page, never a success screen', async () => {
     const page = await browser.newPage();
-    const appTransId = await payWithZaloPay(page);
+    const appTransId = await payWithZaloPay(page, app().url);
     await app().emulator.pay(appTransId);
     const query = new URLSearchParams({
       appid: '2553',

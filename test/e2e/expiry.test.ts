@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { useLocalApp } from '../support/app';
 import { manualClock } from '../support/clock';
-import { accessibilityProblems, screenshot, useBrowser } from './support/browser';
+import { accessibilityProblems, payWithZaloPay, screenshot, useBrowser } from './support/browser';
 
 jest.setTimeout(30_000);
 
@@ -18,10 +18,7 @@ describe('an order nobody pays', () => {
   it('the countdown runs out → still checking; the status check expires it → expired screen', async () => {
     const page = await browser.newPage();
     await page.clock.install();
-    await page.goto(app().url);
-    await page.getByRole('button', { name: /^Thanh toán/ }).click();
-    await page.getByRole('heading', { name: 'Thanh toán bằng ZaloPay qua mã QR' }).waitFor();
-    const appTransId = (await page.locator('#qr-order').textContent()) ?? '';
+    const appTransId = await payWithZaloPay(page, app().url);
     expect(await page.locator('#countdown').textContent()).toMatch(/^1[45]:[0-5]\d$/);
 
     await page.clock.fastForward('14:00');

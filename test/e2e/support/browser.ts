@@ -85,6 +85,15 @@ const watch = (page: Page, errors: string[]) => {
   });
 };
 
+/** Opens the checkout at `url`, keeps the default cart and ZaloPay, presses Pay; returns the order id. */
+export const payWithZaloPay = async (page: Page, url: string): Promise<string> => {
+  await page.goto(url);
+  await page.getByRole('button', { name: /^Thanh toán/ }).click();
+  // Phones are not offered a QR, and their heading says so.
+  await page.getByRole('heading', { name: /^Thanh toán bằng ZaloPay/ }).waitFor();
+  return (await page.locator('#qr-order').textContent()) ?? '';
+};
+
 /** What the QR image on screen encodes, read back from its pixels as a phone camera would. */
 export const decodeQr = async (image: Locator): Promise<string | undefined> =>
   decodeQrPng(await image.screenshot()).text;
