@@ -9,10 +9,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type CfnResource, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { build, type Plugin } from 'esbuild';
-import { buildApp, projectContext } from '../infra/app';
 import {
   AppFunction,
   BUNDLING,
@@ -21,27 +20,17 @@ import {
   RUNTIME_NODE_OPTIONS,
 } from '../infra/constructs/app-function';
 import { FUNCTION_SPECS } from '../infra/stack';
-import { AWS_ENV } from '../shared/config/aws';
+import { bundleOf, bundleStack, lambdaEnvironment } from '../test/support/bundles';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
 /** What a cold start sees: a Lambda-like environment with every variable the functions read. */
 const LAMBDA_ENV = {
-  PATH: process.env.PATH,
-  AWS_REGION: 'ap-southeast-1',
+  ...lambdaEnvironment(),
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
   AWS_LAMBDA_FUNCTION_NAME: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
-  PUBLIC_BASE_URL: 'https://api.example.com',
   POWERTOOLS_SERVICE_NAME: 'bench',
   POWERTOOLS_METRICS_NAMESPACE: 'Bench',
-  [AWS_ENV.tableName]: 'orders',
-  [AWS_ENV.secretArn]: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-AbCdEf',
-  [AWS_ENV.scheduleGroup]: 'checks',
-  [AWS_ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/scheduler',
-  [AWS_ENV.deadLetterArn]: 'arn:aws:sqs:ap-southeast-1:123456789012:dead-letters',
-  [AWS_ENV.statusCheckArn]: 'arn:aws:lambda:ap-southeast-1:123456789012:function:status-check',
 };
 
 /** The floors, by the SDK clients a function's spec says it uses. */
@@ -60,10 +49,7 @@ const WITHOUT_TRACER = 'create-order, Tracer as a no-op';
 const outdir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
 try {
   console.log('Bundling every function through the stack (local esbuild)…');
-  const { app, stack } = buildApp({
-    outdir,
-    context: { ...projectContext(), 'aws:cdk:enable-asset-metadata': true },
-  });
+  const { app, bundles: stackBundles } = bundleStack(outdir);
   const floors = new Stack(app, 'BundleFloors');
   const floorFunctions = Object.fromEntries(
     FLOORS.map((floor) => [
@@ -75,12 +61,9 @@ try {
     ]),
   ) as Record<Floor, AppFunction>;
 
-  // The construct bundles when it is created: the asset directory is already in place.
-  const bundleOf = (fn: AppFunction) =>
-    join(outdir, (fn.node.defaultChild as CfnResource).getMetadata('aws:asset:path') as string, 'index.mjs');
   const bundles = new Map<string, string>([
-    ...Object.entries(stack.functions).map(([name, fn]) => [name, bundleOf(fn)] as const),
-    ...FLOORS.map((floor) => [`floor:${floor}`, bundleOf(floorFunctions[floor])] as const),
+    ...stackBundles,
+    ...FLOORS.map((floor) => [`floor:${floor}`, bundleOf(outdir, floorFunctions[floor])] as const),
   ]);
 
   // What Tracer costs: create-order bundled again with the construct's options (esbuild directly,
@@ -137,7 +120,7 @@ try {
   };
   const kb = (file: string) => `${Math.round(statSync(file).size / 1024)} KB`;
 
-  const rows = [...Object.keys(stack.functions), WITHOUT_TRACER].map((name) => {
+  const rows = [...stackBundles.keys(), WITHOUT_TRACER].map((name) => {
     const floor = floorOf((name === WITHOUT_TRACER ? 'create-order' : name) as FunctionName);
     const ratio = (measure: 'wall' | 'cpu') =>
       floor === 'none' ? '—' : (median(name, measure) / median(`floor:${floor}`, measure)).toFixed(2);

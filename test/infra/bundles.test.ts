@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { CfnResource } from 'aws-cdk-lib';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { makeHandler as makePagesHandler } from '../../functions/pages';
-import { buildApp, projectContext } from '../../infra/app';
-import { type FunctionName, RUNTIME_NODE_OPTIONS } from '../../infra/constructs/app-function';
+import type { FunctionName } from '../../infra/constructs/app-function';
 import { readWebPages } from '../../local/web-pages';
 import { AWS_ENV } from '../../shared/config/aws';
+import { bundleStack, lambdaEnvironment } from '../support/bundles';
 import { useLocalDynamo } from '../support/dynamo';
 import { SANDBOX } from '../support/sandbox';
 
@@ -19,39 +18,23 @@ import { SANDBOX } from '../support/sandbox';
  * Docker), then loaded and invoked in a fresh Node process the way Lambda loads `index.handler`.
  */
 let outdir: string;
-const bundles = new Map<FunctionName, string>();
+let bundles: Map<FunctionName, string>;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'bundles-test-'));
-  const { stack } = buildApp({
-    outdir,
-    context: { ...projectContext(), 'aws:cdk:enable-asset-metadata': true },
-  });
-  for (const [name, fn] of Object.entries(stack.functions)) {
-    const asset = (fn.node.defaultChild as CfnResource).getMetadata('aws:asset:path') as string;
-    bundles.set(name as FunctionName, join(outdir, asset, 'index.mjs'));
-  }
+  ({ bundles } = bundleStack(outdir));
 }, 120_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const dynamo = useLocalDynamo();
 
 const lambdaEnv = (): Record<string, string> => ({
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'ap-southeast-1',
+  ...lambdaEnvironment(),
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_LAMBDA_FUNCTION_NAME: 'test',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
   AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
   LOG_LEVEL: 'silent',
-  PUBLIC_BASE_URL: 'https://api.example.com',
   [AWS_ENV.tableName]: dynamo().tableName,
-  [AWS_ENV.secretArn]: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-AbCdEf',
-  [AWS_ENV.scheduleGroup]: 'checks',
-  [AWS_ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/scheduler',
-  [AWS_ENV.deadLetterArn]: 'arn:aws:sqs:ap-southeast-1:123456789012:dead-letters',
-  [AWS_ENV.statusCheckArn]: 'arn:aws:lambda:ap-southeast-1:123456789012:function:status-check',
 });
 
 /**
