@@ -8,7 +8,7 @@ import { newAppTransId } from '../zalopay/ids';
 import type { ZaloPayGateway } from '../zalopay/types';
 import { applyEvent } from './apply';
 import { type CheckPolicy, firstCheckAt } from './checks';
-import type { Metadata, Order, OrderItem } from './model';
+import { failureOf, type Metadata, type Order, type OrderItem } from './model';
 
 /** A validated `POST /orders` body. */
 export interface NewOrder {
@@ -120,19 +120,7 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
   } catch (error) {
     if (error instanceof ZaloPayRejectedError) {
       deps.metrics.count('OrderCreateRejected');
-      await applyEvent(
-        deps,
-        appTransId,
-        {
-          type: 'CREATE_REJECTED',
-          failure: {
-            returnCode: error.returnCode,
-            subReturnCode: error.subReturnCode,
-            subReturnMessage: error.subReturnMessage,
-          },
-        },
-        order,
-      );
+      await applyEvent(deps, appTransId, { type: 'CREATE_REJECTED', failure: failureOf(error) }, order);
       throw new OrderCreationError(appTransId, error);
     }
     if (error instanceof ZaloPayUnavailableError) {

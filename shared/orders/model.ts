@@ -1,3 +1,5 @@
+import type { ZaloPayRejectedError } from '../zalopay/errors';
+
 /** The order lifecycle of design.md §4. */
 export const ORDER_STATUSES = [
   'CREATING',
@@ -30,12 +32,22 @@ export interface OrderItem {
 
 export type Metadata = Readonly<Record<string, string | number | boolean | null>>;
 
-/** ZaloPay's codes when it refused the order at create time or reported it failed on query. */
-export interface Failure {
+/**
+ * ZaloPay's codes when it refused the order at create time or reported it failed on query. A type,
+ * not an interface, so that a history entry's detail can hold it.
+ */
+export type Failure = {
   returnCode: number;
   subReturnCode?: number;
   subReturnMessage?: string;
-}
+};
+
+/** The codes of a refusal, as an order or its history keeps them. */
+export const failureOf = (error: ZaloPayRejectedError): Failure => ({
+  returnCode: error.returnCode,
+  subReturnCode: error.subReturnCode,
+  subReturnMessage: error.subReturnMessage,
+});
 
 export interface Order {
   appTransId: string;

@@ -6,7 +6,7 @@ import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';
 import { type CheckPolicy, eventFromQuery, nextCheck } from './checks';
-import { isUnsettled, type Order } from './model';
+import { failureOf, isUnsettled, type Order } from './model';
 
 export interface StatusCheckDeps {
   store: OrderStore;
@@ -96,14 +96,7 @@ const query = async (
       at: deps.clock().toISOString(),
       kind: 'QUERY',
       trigger: trigger.kind,
-      detail:
-        error instanceof ZaloPayRejectedError
-          ? {
-              returnCode: error.returnCode,
-              subReturnCode: error.subReturnCode,
-              subReturnMessage: error.subReturnMessage,
-            }
-          : { unavailable: error.message },
+      detail: error instanceof ZaloPayRejectedError ? failureOf(error) : { unavailable: error.message },
       outcome: 'NO_CHANGE',
     });
     return undefined;
