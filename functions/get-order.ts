@@ -9,6 +9,7 @@ import type { Log } from '../shared/observability';
 import { ORDER_STATUSES } from '../shared/orders/model';
 import { type ReadDeps, waitForStatusChange } from '../shared/orders/read';
 import { toOrderView } from '../shared/orders/view';
+import { intBetween } from '../shared/schemas';
 
 export interface Deps extends ReadDeps {
   log: Log;
@@ -19,7 +20,7 @@ export interface Deps extends ReadDeps {
 const MAX_WAIT_SECONDS = 20;
 
 const query = z.strictObject({
-  wait: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_WAIT_SECONDS))),
+  wait: z.optional(intBetween(0, MAX_WAIT_SECONDS)),
   status: z.optional(z.enum(ORDER_STATUSES)),
 });
 

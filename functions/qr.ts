@@ -9,6 +9,7 @@ import { appTransIdOf } from '../shared/http/params';
 import { parseOrThrow } from '../shared/http/validation';
 import type { Log } from '../shared/observability';
 import { QR_LIMITS, renderQr } from '../shared/qr';
+import { intBetween } from '../shared/schemas';
 import type { OrderStore } from '../shared/store/port';
 
 export interface Deps {
@@ -18,8 +19,7 @@ export interface Deps {
   log: Log;
 }
 
-const bounded = ({ min, max }: { min: number; max: number }) =>
-  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
+const bounded = ({ min, max }: { min: number; max: number }) => intBetween(min, max);
 
 const query = z.strictObject({
   format: z._default(z.enum(['svg', 'png']), 'svg'),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { intBetween } from '../schemas';
 import type { ZaloPayCredentials } from '../zalopay/types';
 import { ConfigError, parseEnv } from './index';
 
@@ -40,10 +41,7 @@ export const secretSettings = (env: Env): { secretArn: string; maxAgeSeconds: nu
   const c = parseEnv(
     z.object({
       [AWS_ENV.secretArn]: arn('secretsmanager'),
-      [AWS_ENV.secretMaxAgeSeconds]: z._default(
-        z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)),
-        DEFAULT_SECRET_MAX_AGE_SECONDS,
-      ),
+      [AWS_ENV.secretMaxAgeSeconds]: z._default(intBetween(0, 3600), DEFAULT_SECRET_MAX_AGE_SECONDS),
     }),
     env,
   );

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { intBetween } from '../schemas';
 import { zodMessages } from '../zod-messages';
 
 /** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
@@ -29,7 +30,6 @@ export interface AppConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const int = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 /** Seconds, fractions allowed so tests can run the whole schedule in milliseconds. */
 const seconds = (min: number, max: number) => z.coerce.number().check(z.minimum(min), z.maximum(max));
 /** True for an absolute http: or https: URL. */
@@ -42,20 +42,20 @@ const httpUrl = z.pipe(
 
 const schema = z
   .object({
-    PORT: z._default(int(0, 65535), 3000),
+    PORT: z._default(intBetween(0, 65535), 3000),
     PUBLIC_BASE_URL: z.optional(httpUrl),
     ZALOPAY_CALLBACK_URL: z.optional(httpUrl),
     ZALOPAY_API_BASE: z.optional(httpUrl),
-    ZALOPAY_TIMEOUT_MS: z._default(int(100, 60_000), 10_000),
+    ZALOPAY_TIMEOUT_MS: z._default(intBetween(100, 60_000), 10_000),
     STATUS_CHECK_DELAY_SECONDS: z._default(seconds(0, 47 * 3600), 1200),
     STATUS_RECHECK_SECONDS: z._default(seconds(0.001, 3600), 60),
     EXPIRY_GRACE_SECONDS: z._default(seconds(0, 86_400), 300),
-    AMOUNT_MIN: z._default(int(1, Number.MAX_SAFE_INTEGER), 1000),
-    AMOUNT_MAX: z._default(int(1, Number.MAX_SAFE_INTEGER), 50_000_000),
+    AMOUNT_MIN: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 1000),
+    AMOUNT_MAX: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 50_000_000),
     MERCHANT_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'ZaloPay QR demo'),
     CREATE_ORDER_AUTH: z._default(z.enum(['none', 'api-key']), 'none'),
     RETURN_URL_ORIGINS: z.optional(z.string()),
-    LONG_POLL_INTERVAL_MS: z._default(int(1, 10_000), 1000),
+    LONG_POLL_INTERVAL_MS: z._default(intBetween(1, 10_000), 1000),
     LOG_LEVEL: z.pipe(
       z._default(z.string(), 'info'),
       z.pipe(
