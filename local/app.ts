@@ -31,6 +31,9 @@ import { localSettings } from './settings';
 import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
+/** Where the built-in ZaloPay emulator is served (the default ZALOPAY_API_BASE). */
+const EMULATOR_PREFIX = '/emulator';
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LocalAppOptions {
@@ -62,6 +65,8 @@ export interface LocalApp {
   config: AppConfig;
   credentials: ZaloPayCredentials;
   emulator: ZaloPayEmulator;
+  /** True when the handlers call the built-in emulator (no ZALOPAY_API_BASE elsewhere). */
+  emulated: boolean;
   /** The adapters, for tests that look behind the API. */
   store: DynamoOrderStore;
   dynamo: LocalDynamo;
@@ -106,7 +111,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
 
   const emulator = new ZaloPayEmulator({
     apps: [credentials],
-    baseUrl: `${config.publicBaseUrl}/emulator`,
+    baseUrl: `${config.publicBaseUrl}${EMULATOR_PREFIX}`,
     clock,
     logger: log,
     ...options.emulator,
@@ -176,7 +181,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     'request',
     localRequestListener({
       routes,
-      mounts: [{ prefix: '/emulator', handle: (req, res, path) => emulator.handle(req, res, path) }],
+      mounts: [{ prefix: EMULATOR_PREFIX, handle: (req, res, path) => emulator.handle(req, res, path) }],
       log,
       tasks: inFlight,
     }),
@@ -204,6 +209,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     config,
     credentials,
     emulator,
+    emulated: config.zalopayApiBase === `${config.publicBaseUrl}${EMULATOR_PREFIX}`,
     store,
     dynamo,
     metrics,

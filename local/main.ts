@@ -6,8 +6,7 @@ import { isSandboxApp } from './sandbox';
 // The SDK only talks to the embedded dynalite here; its Node 22 notice is for deployed code.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const app = await startLocalApp();
-const { config, credentials } = app;
-const emulated = config.zalopayApiBase === `${config.publicBaseUrl}/emulator`;
+const { config, credentials, emulated } = app;
 const minutes = (s: number) => (s >= 60 ? `${+(s / 60).toFixed(2)} min` : `${s} s`);
 
 console.log(`
