@@ -36,7 +36,7 @@ export const useLocalApp = (
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read API bodies field by field and assert each one.
-export interface JsonResponse<T = any> {
+interface JsonResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;

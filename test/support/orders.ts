@@ -1,4 +1,5 @@
 import type { Order } from '../../shared/orders/model';
+import { newAppTransId } from '../../shared/zalopay/ids';
 
 export const T0 = new Date('2026-11-28T03:00:00.000Z');
 
@@ -24,3 +25,7 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
 });
 
 export const at = (secondsAfterT0: number): Date => new Date(T0.getTime() + secondsAfterT0 * 1000);
+
+/** {@link anOrder} under a fresh id, for tests that share one table. */
+export const uniqueOrder = (overrides: Partial<Order> = {}): Order =>
+  anOrder({ appTransId: newAppTransId(T0), ...overrides });

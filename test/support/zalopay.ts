@@ -1,7 +1,7 @@
 import { callbackMac, redirectChecksum } from '../../shared/zalopay/mac';
 import { SANDBOX } from './sandbox';
 
-export interface PaymentFields {
+interface PaymentFields {
   appTransId: string;
   amount: number;
   appId?: number;
@@ -11,7 +11,7 @@ export interface PaymentFields {
 }
 
 /** The `data` string of a v2 callback, fields in the order of ZaloPay's sample (§11 TV2). */
-export const callbackData = (p: PaymentFields): string =>
+const callbackData = (p: PaymentFields): string =>
   JSON.stringify({
     app_id: p.appId ?? SANDBOX.appId,
     app_trans_id: p.appTransId,

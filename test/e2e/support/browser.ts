@@ -17,7 +17,7 @@ const ARTIFACTS = new URL('../../../test-results/e2e/', import.meta.url);
 const DOCS = new URL('../../../docs/', import.meta.url);
 
 /** A laptop, and a phone as ZaloPay's buyers mostly have. */
-export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 export const PHONE: BrowserContextOptions = {
   viewport: { width: 390, height: 844 },
   deviceScaleFactor: 2,

@@ -3,7 +3,7 @@ import type { Order } from '../../../shared/orders/model';
 import { DynamoOrderStore, dueShardOf } from '../../../shared/store/dynamo-order-store';
 import { DUE_SHARDS } from '../../../shared/store/schema';
 import { useLocalDynamo } from '../../support/dynamo';
-import { uniqueOrder } from '../../support/unique-order';
+import { uniqueOrder } from '../../support/orders';
 
 const storeOf = (dynamo: LocalDynamo, pageSize?: number) =>
   new DynamoOrderStore({ client: dynamo.client, tableName: dynamo.tableName, pageSize });

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryEntry, Order } from '../../../shared/orders/model';
 import { DynamoOrderStore, orderPk } from '../../../shared/store/dynamo-order-store';
 import { useLocalDynamo } from '../../support/dynamo';
-import { uniqueOrder } from '../../support/unique-order';
+import { uniqueOrder } from '../../support/orders';
 
 const dynamo = useLocalDynamo();
 const store = () => new DynamoOrderStore(dynamo());
