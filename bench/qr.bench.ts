@@ -7,9 +7,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import QRCode from 'qrcode';
 import { makeHandler } from '../functions/qr';
 import { startLocalApp } from '../local/app';
-import { silentLog } from '../shared/observability';
-import type { Order } from '../shared/orders/model';
-import { QR_LIMITS } from '../shared/qr';
+import { QR_LIMITS } from '../shared/adapters/qr';
+import { silentLog } from '../shared/core/observability';
+import type { Order } from '../shared/core/orders/model';
 import { percentile, timeOnce } from './stats';
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;

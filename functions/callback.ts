@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { json } from '../shared/http/errors';
-import { bodyText, MAX_BODY_BYTES } from '../shared/http/middleware';
-import { type CallbackAnswer, type CallbackDeps, handleCallback } from '../shared/orders/callback';
+import { json } from '../shared/adapters/http/errors';
+import { bodyText, MAX_BODY_BYTES } from '../shared/adapters/http/middleware';
+import { type CallbackAnswer, type CallbackDeps, handleCallback } from '../shared/core/orders/callback';
 
 export type Deps = CallbackDeps;
 

@@ -1,14 +1,14 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { AppConfig } from '../shared/config';
-import { json } from '../shared/http/errors';
-import { idempotencyKeyOf, withIdempotency } from '../shared/http/idempotency';
-import { apiKeyAuth, httpErrors, type JsonEvent, jsonBody } from '../shared/http/middleware';
-import { parseOrThrow } from '../shared/http/validation';
-import { type CreateOrderDeps, createOrder } from '../shared/orders/create';
-import { newOrderSchema } from '../shared/orders/input';
-import { qrPath } from '../shared/orders/view';
-import type { IdempotencyStore } from '../shared/store/port';
+import { json } from '../shared/adapters/http/errors';
+import { idempotencyKeyOf, withIdempotency } from '../shared/adapters/http/idempotency';
+import { apiKeyAuth, httpErrors, type JsonEvent, jsonBody } from '../shared/adapters/http/middleware';
+import { parseOrThrow } from '../shared/adapters/http/validation';
+import type { AppConfig } from '../shared/core/config';
+import { type CreateOrderDeps, createOrder } from '../shared/core/orders/create';
+import { newOrderSchema } from '../shared/core/orders/input';
+import { qrPath } from '../shared/core/orders/view';
+import type { IdempotencyStore } from '../shared/core/ports/store';
 
 export interface Deps extends CreateOrderDeps {
   idempotency: IdempotencyStore;

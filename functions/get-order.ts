@@ -1,15 +1,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { json, notFound } from '../shared/http/errors';
-import { httpErrors } from '../shared/http/middleware';
-import { appTransIdOf } from '../shared/http/params';
-import { parseOrThrow } from '../shared/http/validation';
-import type { Log } from '../shared/observability';
-import { ORDER_STATUSES } from '../shared/orders/model';
-import { type ReadDeps, waitForStatusChange } from '../shared/orders/read';
-import { toOrderView } from '../shared/orders/view';
-import { intBetween } from '../shared/schemas';
+import { json, notFound } from '../shared/adapters/http/errors';
+import { httpErrors } from '../shared/adapters/http/middleware';
+import { appTransIdOf } from '../shared/adapters/http/params';
+import { parseOrThrow } from '../shared/adapters/http/validation';
+import type { Log } from '../shared/core/observability';
+import { ORDER_STATUSES } from '../shared/core/orders/model';
+import { type ReadDeps, waitForStatusChange } from '../shared/core/orders/read';
+import { toOrderView } from '../shared/core/orders/view';
+import { intBetween } from '../shared/core/schemas';
 
 export interface Deps extends ReadDeps {
   log: Log;

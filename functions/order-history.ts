@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { json, notFound } from '../shared/http/errors';
-import { apiKeyAuth, httpErrors } from '../shared/http/middleware';
-import { appTransIdOf } from '../shared/http/params';
-import type { Log } from '../shared/observability';
-import type { OrderStore } from '../shared/store/port';
+import { json, notFound } from '../shared/adapters/http/errors';
+import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
+import { appTransIdOf } from '../shared/adapters/http/params';
+import type { Log } from '../shared/core/observability';
+import type { OrderStore } from '../shared/core/ports/store';
 
 export interface Deps {
   store: OrderStore;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { escapeHtml } from '../shared/http/html';
+import { escapeHtml } from '../shared/adapters/http/html';
 
 /**
  * The HTML of the demo pages, as files in web/ (read by the composition root): the two pages, and

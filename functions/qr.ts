@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { Clock } from '../shared/clock';
-import { ApiError, notFound } from '../shared/http/errors';
-import { httpErrors } from '../shared/http/middleware';
-import { appTransIdOf } from '../shared/http/params';
-import { parseOrThrow } from '../shared/http/validation';
-import type { Log } from '../shared/observability';
-import { QR_LIMITS, renderQr } from '../shared/qr';
-import { intBetween } from '../shared/schemas';
-import type { OrderStore } from '../shared/store/port';
+import { ApiError, notFound } from '../shared/adapters/http/errors';
+import { httpErrors } from '../shared/adapters/http/middleware';
+import { appTransIdOf } from '../shared/adapters/http/params';
+import { parseOrThrow } from '../shared/adapters/http/validation';
+import { QR_LIMITS, renderQr } from '../shared/adapters/qr';
+import type { Clock } from '../shared/core/clock';
+import type { Log } from '../shared/core/observability';
+import type { OrderStore } from '../shared/core/ports/store';
+import { intBetween } from '../shared/core/schemas';
 
 export interface Deps {
   /** Only reads: a QR never changes an order. */

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { htmlPage } from '../shared/http/html';
-import { handleRedirect, type RedirectDeps } from '../shared/orders/redirect';
+import { htmlPage } from '../shared/adapters/http/html';
+import { handleRedirect, type RedirectDeps } from '../shared/core/orders/redirect';
 
 export interface Deps extends RedirectDeps {
   config: { publicBaseUrl: string };

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { checkStatus, type StatusCheckDeps } from '../shared/orders/status-check';
-import { APP_TRANS_ID_PATTERN } from '../shared/zalopay/ids';
+import { checkStatus, type StatusCheckDeps } from '../shared/core/orders/status-check';
+import { APP_TRANS_ID_PATTERN } from '../shared/core/zalopay/ids';
 
 export type Deps = StatusCheckDeps;
 

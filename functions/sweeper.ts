@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { type StatusCheckDeps, sweepOverdueChecks } from '../shared/orders/status-check';
+import { type StatusCheckDeps, sweepOverdueChecks } from '../shared/core/orders/status-check';
 
 export interface Deps extends StatusCheckDeps {
   sweep: { limit: number; graceSeconds: number; concurrency: number };

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { json, notFound } from '../shared/http/errors';
-import { apiKeyAuth, httpErrors } from '../shared/http/middleware';
-import { appTransIdOf } from '../shared/http/params';
-import { checkStatus, type StatusCheckDeps } from '../shared/orders/status-check';
-import { toOrderView } from '../shared/orders/view';
+import { json, notFound } from '../shared/adapters/http/errors';
+import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
+import { appTransIdOf } from '../shared/adapters/http/params';
+import { checkStatus, type StatusCheckDeps } from '../shared/core/orders/status-check';
+import { toOrderView } from '../shared/core/orders/view';
 
 export interface Deps extends StatusCheckDeps {
   merchantApiKey: () => Promise<string>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { loadConfig } from '../shared/config';
+import { loadConfig } from '../shared/core/config';
 
 /** ZaloPay's v2 OpenAPI hosts (zalopay-api.md §1.1). */
 const ZALOPAY_API_BASES = {

@@ -8,8 +8,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../shared/store/dynamo-client';
-import { tableDefinition } from '../shared/store/table';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client';
+import { tableDefinition } from '../shared/adapters/dynamodb/table';
 import { listen } from './server';
 
 /** The subset of dynalite's options we use (it ships no type declarations). */

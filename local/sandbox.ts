@@ -1,4 +1,4 @@
-import type { ZaloPayCredentials } from '../shared/zalopay/types';
+import type { ZaloPayCredentials } from '../shared/core/zalopay/types';
 
 /**
  * ZaloPay's public sandbox app 2553, published in ZaloPay's own docs and samples

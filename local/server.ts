@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { ApiError, errorResponse } from '../shared/http/errors';
-import type { Log } from '../shared/observability';
+import { ApiError, errorResponse } from '../shared/adapters/http/errors';
+import type { Log } from '../shared/core/observability';
 import type { TaskTracker } from './tasks';
 
 /** A Lambda handler as API Gateway (HTTP API, payload 2.0) or a Function URL invokes it. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { parseEnv } from '../shared/config';
-import type { ZaloPayCredentials } from '../shared/zalopay/types';
+import { parseEnv } from '../shared/core/config';
+import type { ZaloPayCredentials } from '../shared/core/zalopay/types';
 import { SANDBOX_APP_2553 } from './sandbox';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,4 +1,4 @@
-import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-store';
+import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
 import { makeHandler } from '../create-order';
 import { store, table } from './lib/dynamo';
 import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';

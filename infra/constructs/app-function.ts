@@ -14,7 +14,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { HttpFunction } from '../../functions/routes';
-import { AWS_ENV } from '../../shared/config/aws';
+import { AWS_ENV } from '../../shared/adapters/aws/settings';
 import type { OrdersTable, TableAccess } from './orders-table';
 import type { StatusChecks } from './status-checks';
 

@@ -16,7 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MetricName } from '../../shared/observability';
+import type { MetricName } from '../../shared/core/observability';
 import type { PaymentApi } from './payment-api';
 
 /** The CloudWatch namespace of our business metrics (Powertools Metrics, EMF). */

@@ -3,12 +3,12 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type Attribute, AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DUE_CHECKS_INDEX, TTL_ATTRIBUTE } from '../../shared/store/schema';
-import { tableDefinition } from '../../shared/store/table';
+import { DUE_CHECKS_INDEX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/schema';
+import { tableDefinition } from '../../shared/adapters/dynamodb/table';
 
 /**
  * What a function does with the table, as the narrowest set of DynamoDB actions the stores call
- * for it (shared/store/dynamo-*.ts).
+ * for it (shared/adapters/dynamodb/).
  */
 export type TableAccess = 'read-orders' | 'write-orders' | 'read-history' | 'idempotency' | 'due-checks';
 

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { GENERATED_SECRET_KEY, SECRET_TEMPLATE } from '../../shared/config/aws';
+import { GENERATED_SECRET_KEY, SECRET_TEMPLATE } from '../../shared/adapters/aws/settings';
 
 /**
  * The secret `{appId,key1,key2,key2Previous?,merchantApiKey}` of design.md §6: an existing one by

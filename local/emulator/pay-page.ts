@@ -2,7 +2,7 @@
  * The emulated gateway page behind `order_url`: a phone-sized screen in Vietnamese and English,
  * no external assets (the machine may be offline). Every value is escaped where it is used.
  */
-import { escapeHtml } from '../../shared/http/html';
+import { escapeHtml } from '../../shared/adapters/http/html';
 
 /** An amount of VND the Vietnamese way: `50.000 ₫`. */
 export const formatVnd = (amount: number): string =>

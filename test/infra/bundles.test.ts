@@ -8,7 +8,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { makeHandler as makePagesHandler } from '../../functions/pages';
 import type { FunctionName } from '../../infra/constructs/app-function';
 import { readWebPages } from '../../local/web-pages';
-import { AWS_ENV } from '../../shared/config/aws';
+import { AWS_ENV } from '../../shared/adapters/aws/settings';
 import { bundleStack, lambdaEnvironment } from '../support/bundles';
 import { useLocalDynamo } from '../support/dynamo';
 import { SANDBOX } from '../support/sandbox';

@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { API_ROUTES } from '../../functions/routes';
 import type { FunctionName } from '../../infra/constructs/app-function';
-import { AWS_ENV } from '../../shared/config/aws';
-import { DUE_CHECKS_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/schema';
+import { AWS_ENV } from '../../shared/adapters/aws/settings';
+import { DUE_CHECKS_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/schema';
 import { SANDBOX } from '../support/sandbox';
 import { idsOfType, type Json, type Synthesized, synthesize } from './support';
 

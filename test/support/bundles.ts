@@ -7,7 +7,7 @@ import {
   RUNTIME_NODE_OPTIONS,
 } from '../../infra/constructs/app-function';
 import type { ZaloPayQrStack } from '../../infra/stack';
-import { AWS_ENV } from '../../shared/config/aws';
+import { AWS_ENV } from '../../shared/adapters/aws/settings';
 
 /** Where the construct put a function's bundle: it bundles (local esbuild) when it is created. */
 export const bundleOf = (outdir: string, fn: AppFunction): string =>

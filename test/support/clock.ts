@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock';
+import type { Clock } from '../../shared/core/clock';
 
 /** A clock that only moves when told: time travel for schedules measured in minutes and hours. */
 export const manualClock = (start = new Date()) => {

@@ -1,5 +1,5 @@
-import type { Order } from '../../shared/orders/model';
-import { newAppTransId } from '../../shared/zalopay/ids';
+import type { Order } from '../../shared/core/orders/model';
+import { newAppTransId } from '../../shared/core/zalopay/ids';
 
 export const T0 = new Date('2026-11-28T03:00:00.000Z');
 

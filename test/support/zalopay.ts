@@ -1,4 +1,4 @@
-import { callbackMac, redirectChecksum } from '../../shared/zalopay/mac';
+import { callbackMac, redirectChecksum } from '../../shared/core/zalopay/mac';
 import { SANDBOX } from './sandbox';
 
 interface PaymentFields {

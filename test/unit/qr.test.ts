@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { makeHandler, matchesEtag } from '../../functions/qr';
-import { silentLog } from '../../shared/observability';
-import type { Order } from '../../shared/orders/model';
+import { silentLog } from '../../shared/core/observability';
+import type { Order } from '../../shared/core/orders/model';
 import { anOrder, at } from '../support/orders';
 import { decodeQrPng } from '../support/qr';
 

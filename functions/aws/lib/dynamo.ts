@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { tableSettings } from '../../../shared/config/aws';
-import { createDocumentClient, type DynamoStoreOptions } from '../../../shared/store/dynamo-client';
-import { DynamoOrderStore } from '../../../shared/store/dynamo-order-store';
+import { tableSettings } from '../../../shared/adapters/aws/settings';
+import { createDocumentClient, type DynamoStoreOptions } from '../../../shared/adapters/dynamodb/client';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store';
 import { tracer } from './runtime';
 
 /** The table and one traced DynamoDB document client, per container. */

@@ -5,7 +5,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Metrics } from '../../../shared/observability';
+import type { Metrics } from '../../../shared/core/observability';
 
 /**
  * Field names whose values never reach a log line, wherever they are nested: the ZaloPay keys,

@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { systemClock } from '../../../shared/clock';
-import { loadConfig } from '../../../shared/config';
-import { checkPolicyOf } from '../../../shared/orders/checks';
-import type { StatusCheckScheduler } from '../../../shared/scheduler/port';
+import { systemClock } from '../../../shared/core/clock';
+import { loadConfig } from '../../../shared/core/config';
+import { checkPolicyOf } from '../../../shared/core/orders/checks';
+import type { StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
 import { metricsPort, observe, redactSecrets } from './observability';
 
 /**

@@ -1,9 +1,9 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { MiddlewareObj } from '@middy/core';
-import { ConfigError } from '../../../shared/config';
-import { AWS_ENV, schedulerSettings } from '../../../shared/config/aws';
-import { EventBridgeStatusCheckScheduler } from '../../../shared/scheduler/eventbridge';
-import type { StatusCheckScheduler } from '../../../shared/scheduler/port';
+import { AWS_ENV, schedulerSettings } from '../../../shared/adapters/aws/settings';
+import { EventBridgeStatusCheckScheduler } from '../../../shared/adapters/scheduler/eventbridge';
+import { ConfigError } from '../../../shared/core/config';
+import type { StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
 import { tracer } from './runtime';
 
 const settings = schedulerSettings(process.env);

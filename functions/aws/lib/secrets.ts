@@ -1,8 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../../../shared/config';
-import { type AppSecret, parseSecret, secretSettings } from '../../../shared/config/aws';
-import type { CredentialsProvider } from '../../../shared/zalopay/types';
+import { type AppSecret, parseSecret, secretSettings } from '../../../shared/adapters/aws/settings';
+import { ConfigError } from '../../../shared/core/config';
+import type { CredentialsProvider } from '../../../shared/core/zalopay/types';
 import { tracer } from './runtime';
 
 const { secretArn, maxAgeSeconds } = secretSettings(process.env);

@@ -1,4 +1,4 @@
-import { ZaloPayClient } from '../../../shared/zalopay/client';
+import { ZaloPayClient } from '../../../shared/adapters/zalopay/client';
 import { config } from './runtime';
 import { credentials } from './secrets';
 

@@ -5,8 +5,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { mockClient } from 'aws-sdk-client-mock';
 import { type EmulatorServer, startEmulatorServer } from '../../../local/emulator';
 import { lambdaContext } from '../../../local/server';
-import { AWS_ENV } from '../../../shared/config/aws';
-import { DynamoOrderStore } from '../../../shared/store/dynamo-order-store';
+import { AWS_ENV } from '../../../shared/adapters/aws/settings';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store';
 import { useLocalDynamo } from '../../support/dynamo';
 import { SANDBOX } from '../../support/sandbox';
 import { signedCallback } from '../../support/zalopay';

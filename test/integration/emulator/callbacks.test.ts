@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { EmulatorServer } from '../../../local/emulator';
-import { verifyCallback } from '../../../shared/zalopay/callback';
+import { verifyCallback } from '../../../shared/core/zalopay/callback';
 import {
   APP,
   createFields,

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StatusCheckScheduler } from '../../../shared/scheduler/port';
+import type { StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
 import { http, useLocalApp } from '../../support/app';
 import { type SentCommand, watchingSends } from '../../support/dynamo';
 

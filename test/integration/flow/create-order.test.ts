@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { ZaloPayGateway } from '../../../shared/zalopay/types';
+import type { ZaloPayGateway } from '../../../shared/core/zalopay/types';
 import { http, useLocalApp } from '../../support/app';
 
 /** Counts the create calls our API makes to ZaloPay. */

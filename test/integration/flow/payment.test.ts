@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../../shared/orders/model';
+import type { HistoryEntry } from '../../../shared/core/orders/model';
 import { http, useLocalApp } from '../../support/app';
 import { SANDBOX } from '../../support/sandbox';
 import { waitFor } from '../../support/wait';
@@ -114,7 +114,7 @@ describe('the QR payment flow, end to end on loopback', () => {
 
   it('a callback signed over non-JSON data is refused even with a valid MAC', async () => {
     const data = '{"app_id":2553,"app_trans_id":';
-    const { callbackMac } = await import('../../../shared/zalopay/mac');
+    const { callbackMac } = await import('../../../shared/core/zalopay/mac');
     expect(await postCallback({ data, mac: callbackMac(SANDBOX.key2, data), type: 1 })).toMatchObject({
       return_code: -1,
     });

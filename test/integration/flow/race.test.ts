@@ -1,7 +1,7 @@
 import { makeHandler as callbackHandler } from '../../../functions/callback';
 import { lambdaContext } from '../../../local/server';
-import { noMetrics, silentLog } from '../../../shared/observability';
-import type { OrderStore } from '../../../shared/store/port';
+import { noMetrics, silentLog } from '../../../shared/core/observability';
+import type { OrderStore } from '../../../shared/core/ports/store';
 import { http, useLocalApp } from '../../support/app';
 import { SANDBOX } from '../../support/sandbox';
 import { redirectQuery, signedCallback } from '../../support/zalopay';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalApp } from '../../../local/app';
-import type { CreateOrderRequest } from '../../../shared/zalopay/types';
+import type { CreateOrderRequest } from '../../../shared/core/zalopay/types';
 import { FAST_ENV } from '../../support/app';
 import { watchingSends } from '../../support/dynamo';
 import { waitFor } from '../../support/wait';

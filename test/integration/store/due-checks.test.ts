@@ -1,7 +1,7 @@
 import type { LocalDynamo } from '../../../local/dynamo';
-import type { Order } from '../../../shared/orders/model';
-import { DynamoOrderStore, dueShardOf } from '../../../shared/store/dynamo-order-store';
-import { DUE_SHARDS } from '../../../shared/store/schema';
+import { DynamoOrderStore, dueShardOf } from '../../../shared/adapters/dynamodb/order-store';
+import { DUE_SHARDS } from '../../../shared/adapters/dynamodb/schema';
+import type { Order } from '../../../shared/core/orders/model';
 import { useLocalDynamo } from '../../support/dynamo';
 import { uniqueOrder } from '../../support/orders';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoIdempotencyStore, idempotencyKey } from '../../../shared/store/dynamo-idempotency-store';
+import { DynamoIdempotencyStore, idempotencyKey } from '../../../shared/adapters/dynamodb/idempotency-store';
 import { useLocalDynamo } from '../../support/dynamo';
 
 const dynamo = useLocalDynamo();

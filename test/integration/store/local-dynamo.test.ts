@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamo } from '../../../local/dynamo';
-import { DynamoOrderStore } from '../../../shared/store/dynamo-order-store';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store';
 import { anOrder } from '../../support/orders';
 
 // The closing tests start and stop dynalite several times under load: more than Jest's 5 s on a slow machine.

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEntry, Order } from '../../../shared/orders/model';
-import { DynamoOrderStore, orderPk } from '../../../shared/store/dynamo-order-store';
+import { DynamoOrderStore, orderPk } from '../../../shared/adapters/dynamodb/order-store';
+import type { HistoryEntry, Order } from '../../../shared/core/orders/model';
 import { useLocalDynamo } from '../../support/dynamo';
 import { uniqueOrder } from '../../support/orders';
 

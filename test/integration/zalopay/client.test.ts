@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type EmulatorServer, startEmulatorServer } from '../../../local/emulator';
-import { ZaloPayClient } from '../../../shared/zalopay/client';
-import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../../shared/zalopay/errors';
-import { newAppTransId, newRefundId } from '../../../shared/zalopay/ids';
-import type { CreateOrderRequest } from '../../../shared/zalopay/types';
+import { ZaloPayClient } from '../../../shared/adapters/zalopay/client';
+import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../../shared/core/zalopay/errors';
+import { newAppTransId, newRefundId } from '../../../shared/core/zalopay/ids';
+import type { CreateOrderRequest } from '../../../shared/core/zalopay/types';
 import { SANDBOX } from '../../support/sandbox';
 
 let zalopay: EmulatorServer;

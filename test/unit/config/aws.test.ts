@@ -1,11 +1,11 @@
-import { ConfigError } from '../../../shared/config';
 import {
   parseSecret,
   SECRET_TEMPLATE,
   schedulerSettings,
   secretSettings,
   tableSettings,
-} from '../../../shared/config/aws';
+} from '../../../shared/adapters/aws/settings';
+import { ConfigError } from '../../../shared/core/config';
 import { SANDBOX } from '../../support/sandbox';
 
 const MERCHANT_API_KEY = 'a'.repeat(40);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../../shared/config';
+import { ConfigError, loadConfig } from '../../../shared/core/config';
 
 describe('configuration', () => {
   it('runs the local demo with nothing set (design.md §6 defaults)', () => {

@@ -5,7 +5,7 @@ import {
   renderNoticePage,
   renderPayPage,
 } from '../../../local/emulator/pay-page';
-import { escapeHtml } from '../../../shared/http/html';
+import { escapeHtml } from '../../../shared/adapters/http/html';
 
 describe('payment page rendering', () => {
   it('formats VND with dots between thousands', () => {

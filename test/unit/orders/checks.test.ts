@@ -1,5 +1,10 @@
-import { DEFAULT_CHECK_POLICY, eventFromQuery, firstCheckAt, nextCheck } from '../../../shared/orders/checks';
-import type { QueryOrderResult } from '../../../shared/zalopay/types';
+import {
+  DEFAULT_CHECK_POLICY,
+  eventFromQuery,
+  firstCheckAt,
+  nextCheck,
+} from '../../../shared/core/orders/checks';
+import type { QueryOrderResult } from '../../../shared/core/zalopay/types';
 import { anOrder, at, T0 } from '../../support/orders';
 
 const policy = DEFAULT_CHECK_POLICY;

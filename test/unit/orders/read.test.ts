@@ -1,6 +1,6 @@
-import type { Order, OrderStatus } from '../../../shared/orders/model';
-import { type ReadDeps, waitForStatusChange } from '../../../shared/orders/read';
-import type { OrderStore } from '../../../shared/store/port';
+import type { Order, OrderStatus } from '../../../shared/core/orders/model';
+import { type ReadDeps, waitForStatusChange } from '../../../shared/core/orders/read';
+import type { OrderStore } from '../../../shared/core/ports/store';
 import { manualClock } from '../../support/clock';
 import { anOrder, T0 } from '../../support/orders';
 

@@ -1,5 +1,5 @@
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../shared/orders/model';
-import { decide, type OrderEvent } from '../../../shared/orders/transitions';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../shared/core/orders/model';
+import { decide, type OrderEvent } from '../../../shared/core/orders/transitions';
 import { anOrder, at } from '../../support/orders';
 
 const now = at(60);

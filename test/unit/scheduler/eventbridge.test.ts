@@ -8,9 +8,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   EventBridgeStatusCheckScheduler,
   type EventBridgeStatusCheckSchedulerOptions,
-} from '../../../shared/scheduler/eventbridge';
-import { scheduleName } from '../../../shared/scheduler/port';
-import { APP_TRANS_ID_PATTERN, newAppTransId } from '../../../shared/zalopay/ids';
+} from '../../../shared/adapters/scheduler/eventbridge';
+import { scheduleName } from '../../../shared/core/ports/scheduler';
+import { APP_TRANS_ID_PATTERN, newAppTransId } from '../../../shared/core/zalopay/ids';
 
 const schedulerMock = mockClient(SchedulerClient);
 

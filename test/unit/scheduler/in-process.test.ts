@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
-import { InProcessStatusCheckScheduler } from '../../../shared/scheduler/in-process';
-import type { StatusCheckRequest } from '../../../shared/scheduler/port';
+import { InProcessStatusCheckScheduler } from '../../../shared/adapters/scheduler/in-process';
+import type { StatusCheckRequest } from '../../../shared/core/ports/scheduler';
 
 const NOW = new Date('2025-06-01T03:00:00.000Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);

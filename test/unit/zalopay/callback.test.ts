@@ -1,5 +1,5 @@
-import { verifyCallback, verifyRedirect } from '../../../shared/zalopay/callback';
-import { callbackMac, redirectChecksum } from '../../../shared/zalopay/mac';
+import { verifyCallback, verifyRedirect } from '../../../shared/core/zalopay/callback';
+import { callbackMac, redirectChecksum } from '../../../shared/core/zalopay/mac';
 import { SANDBOX } from '../../support/sandbox';
 
 // §11 TV2: ZaloPay's documented callback for app 2553.

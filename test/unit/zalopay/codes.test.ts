@@ -1,5 +1,5 @@
-import { describeCode, isRequestLevelCode, type ZaloPayOperation } from '../../../shared/zalopay/codes';
-import { ZaloPayRejectedError } from '../../../shared/zalopay/errors';
+import { describeCode, isRequestLevelCode, type ZaloPayOperation } from '../../../shared/core/zalopay/codes';
+import { ZaloPayRejectedError } from '../../../shared/core/zalopay/errors';
 
 // Every code zalopay-api.md documents, per API (§3.6, §5.1, §8.1, §8.2 and the common ones).
 const DOCUMENTED: Record<ZaloPayOperation, number[]> = {

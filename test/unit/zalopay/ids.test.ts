@@ -4,7 +4,7 @@ import {
   newRefundId,
   randomToken,
   vnDate,
-} from '../../../shared/zalopay/ids';
+} from '../../../shared/core/zalopay/ids';
 
 describe('app_trans_id', () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   redirectChecksum,
   refundMac,
   verifyCallbackMac,
-} from '../../../shared/zalopay/mac';
+} from '../../../shared/core/zalopay/mac';
 
 // Golden vectors from zalopay-api.md §11. TV1–TV3 match values ZaloPay published or real traffic.
 const KEY1_2553 = 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL';

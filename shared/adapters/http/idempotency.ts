@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Clock } from '../clock';
-import type { IdempotencyStore } from '../store/port';
+import type { Clock } from '../../core/clock';
+import type { IdempotencyStore } from '../../core/ports/store';
 import { ApiError, JSON_HEADERS, validationFailed } from './errors';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;

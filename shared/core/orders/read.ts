@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { OrderStore } from '../store/port';
+import type { OrderStore } from '../ports/store';
 import type { Order, OrderStatus } from './model';
 
 export interface ReadDeps {

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Log, Metrics } from '../observability';
-import type { StatusCheckScheduler } from '../scheduler/port';
-import type { OrderStore } from '../store/port';
+import type { StatusCheckScheduler } from '../ports/scheduler';
+import type { OrderStore } from '../ports/store';
 import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { Log } from '../observability';
+import type { Log } from '../../core/observability';
 import { ApiError, errorResponse, toApiError } from './errors';
 
 /** Bodies over this many bytes are refused before parsing (design.md §3). */

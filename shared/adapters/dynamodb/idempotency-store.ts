@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './dynamo-client';
-import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from './port';
+import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../core/ports/store';
+import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;

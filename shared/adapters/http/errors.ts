@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { OrderCreationError } from '../orders/create';
-import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../zalopay/errors';
+import { OrderCreationError } from '../../core/orders/create';
+import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
 
 /** The error codes of design.md §3. */
 export type ErrorCode =

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import type { Log, Metrics } from '../observability';
-import type { StatusCheckScheduler } from '../scheduler/port';
-import type { OrderStore } from '../store/port';
+import type { StatusCheckScheduler } from '../ports/scheduler';
+import type { OrderStore } from '../ports/store';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../zalopay/errors';
 import { newAppTransId } from '../zalopay/ids';
 import type { ZaloPayGateway } from '../zalopay/types';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { intBetween } from '../schemas';
-import { zodMessages } from '../zod-messages';
+import { intBetween } from './schemas';
+import { zodMessages } from './zod-messages';
 
 /** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
 export interface AppConfig {

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { zodMessages } from '../zod-messages';
+import { zodMessages } from '../../core/zod-messages';
 import { type ErrorDetail, validationFailed } from './errors';
 
 /** `items[0].price` from zod's path. */

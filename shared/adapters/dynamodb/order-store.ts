@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEntry, Order, OrderStatus } from '../orders/model';
-import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './dynamo-client';
-import type { DueCheck, OrderStore } from './port';
+import type { HistoryEntry, Order, OrderStatus } from '../../core/orders/model';
+import type { DueCheck, OrderStore } from '../../core/ports/store';
+import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
 import { DUE_CHECKS_INDEX, DUE_SHARDS, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;

@@ -1,11 +1,11 @@
 import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { type Clock, systemClock } from '../clock';
+import { type Clock, systemClock } from '../../core/clock';
 import {
   type ScheduledCheck,
   type StatusCheckRequest,
   type StatusCheckScheduler,
   scheduleName,
-} from './port';
+} from '../../core/ports/scheduler';
 
 /** How EventBridge Scheduler retries delivering a check before handing it to the dead-letter queue. */
 export interface DeliveryRetryPolicy {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { intBetween } from '../schemas';
-import type { ZaloPayCredentials } from '../zalopay/types';
-import { ConfigError, parseEnv } from './index';
+import { ConfigError, parseEnv } from '../../core/config';
+import { intBetween } from '../../core/schemas';
+import type { ZaloPayCredentials } from '../../core/zalopay/types';
 
 /**
  * The AWS-only settings: the variables the CDK stack (infra/) gives each function and the Lambda

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Metrics } from '../observability';
-import type { OrderStore } from '../store/port';
+import type { OrderStore } from '../ports/store';
 import type { HistoryEntry, Order, OrderStatus } from './model';
 import { decide, type OrderEvent } from './transitions';
 

@@ -1,10 +1,10 @@
-import { type Clock, systemClock } from '../clock';
+import { type Clock, systemClock } from '../../core/clock';
 import {
   type ScheduledCheck,
   type StatusCheckRequest,
   type StatusCheckScheduler,
   scheduleName,
-} from './port';
+} from '../../core/ports/scheduler';
 
 /** Options of {@link InProcessStatusCheckScheduler}. */
 export interface InProcessStatusCheckSchedulerOptions {

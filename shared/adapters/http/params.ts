@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { APP_TRANS_ID_PATTERN } from '../zalopay/ids';
+import { APP_TRANS_ID_PATTERN } from '../../core/zalopay/ids';
 import { notFound } from './errors';
 
 /**

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { isRequestLevelCode, type ZaloPayOperation } from './codes';
-import { ZaloPayRejectedError, ZaloPayUnavailableError } from './errors';
-import { parseZaloPayJson } from './json';
-import { createOrderMac, nfc, queryOrderMac, queryRefundMac, refundMac } from './mac';
+import { isRequestLevelCode, type ZaloPayOperation } from '../../core/zalopay/codes';
+import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
+import { parseZaloPayJson } from '../../core/zalopay/json';
+import { createOrderMac, nfc, queryOrderMac, queryRefundMac, refundMac } from '../../core/zalopay/mac';
 import type {
   CreateOrderRequest,
   CreateOrderResult,
@@ -12,7 +12,7 @@ import type {
   RefundRequest,
   RefundResult,
   ZaloPayGateway,
-} from './types';
+} from '../../core/zalopay/types';
 
 export interface ZaloPayClientOptions {
   /** `https://sb-openapi.zalopay.vn`, `https://openapi.zalopay.vn`, or the emulator. */

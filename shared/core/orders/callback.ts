@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Log, Metrics } from '../observability';
-import type { OrderStore } from '../store/port';
+import type { OrderStore } from '../ports/store';
 import { verifyCallback } from '../zalopay/callback';
 import type { CallbackData, CredentialsProvider } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';
