@@ -26,7 +26,7 @@ export interface Deps extends CreateOrderDeps {
 }
 
 /**
- * `POST /orders`: validate, then create the order at ZaloPay once (design.md §3). Bad input is
+ * `POST /orders`: validate, then create the order at ZaloPay once (docs/http-api.md). Bad input is
  * refused before anything is stored or sent; an Idempotency-Key makes retries safe.
  */
 export const makeHandler = (deps: Deps) => {

@@ -26,7 +26,7 @@ const query = z.strictObject({
 
 /**
  * `GET /orders/{appTransId}`, with `?wait=N&status=S` answering as soon as the status is no longer
- * S, or after N seconds (design.md §3). Without `status`, it waits for a change from the current one.
+ * S, or after N seconds (docs/http-api.md). Without `status`, it waits for a change from the current one.
  */
 export const makeHandler = (deps: Deps) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()

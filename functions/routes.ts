@@ -17,7 +17,7 @@ export interface ApiRoute {
 }
 
 /**
- * The API Gateway routes of design.md §3, in one place for the CDK stack and the local server.
+ * The API Gateway routes of docs/http-api.md, in one place for the CDK stack and the local server.
  * The callback is not here: on AWS it has its own Function URL; locally it is served at
  * {@link CALLBACK_PATH} on the same port.
  */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { loadConfig } from '../shared/core/config';
 
-/** ZaloPay's v2 OpenAPI hosts (zalopay-api.md §1.1). */
+/** ZaloPay's v2 OpenAPI hosts (docs/zalopay-protocol.md §1.1). */
 const ZALOPAY_API_BASES = {
   sandbox: 'https://sb-openapi.zalopay.vn',
   production: 'https://openapi.zalopay.vn',
@@ -19,7 +19,7 @@ export interface StackSettings {
   /** Origins allowed by CORS; empty: no CORS (the demo pages are same-origin). */
   allowedOrigins: string[];
   /**
-   * The app settings every function gets as environment variables (design.md §6), already
+   * The app settings every function gets as environment variables (docs/configuration.md), already
    * validated by `loadConfig`. The URLs only known at deploy time are added by the stack.
    */
   appEnv: Record<string, string>;

@@ -107,7 +107,7 @@ export interface ZaloPayQrStackProps extends StackProps {
 }
 
 /**
- * The whole backend of design.md: the HTTP API, the callback's Function URL, the table, the status
+ * The whole backend of docs/architecture.md: the HTTP API, the callback's Function URL, the table, the status
  * checks (schedules, sweeper, dead letters), the secret, and alarms with a dashboard.
  */
 export class ZaloPayQrStack extends Stack {

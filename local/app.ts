@@ -84,7 +84,7 @@ export interface LocalApp {
 /**
  * The local composition root: the same handlers as on AWS, on one HTTP server, with dynalite for
  * DynamoDB, timers for EventBridge Scheduler and the built-in ZaloPay emulator (unless
- * ZALOPAY_API_BASE points elsewhere). Every variable of design.md §6 is honoured.
+ * ZALOPAY_API_BASE points elsewhere). Every variable of docs/configuration.md is honoured.
  */
 export const startLocalApp = async (options: LocalAppOptions = {}): Promise<LocalApp> => {
   const env = options.env ?? process.env;

@@ -2,7 +2,7 @@ import type { ZaloPayCredentials } from '../shared/core/zalopay/types';
 
 /**
  * ZaloPay's public sandbox app 2553, published in ZaloPay's own docs and samples
- * (zalopay-api.md §2). A local default only: nothing deployed ever uses it.
+ * (docs/zalopay-protocol.md §2). A local default only: nothing deployed ever uses it.
  */
 export const SANDBOX_APP_2553 = {
   appId: 2553,

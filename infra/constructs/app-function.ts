@@ -28,7 +28,7 @@ export const entryOf = (name: FunctionName): string =>
 /** The project root, where package-lock.json and tsconfig.json live. */
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The Lambda runtime of every function: Node.js 22, the project's target (style.md §8). */
+/** The Lambda runtime of every function: Node.js 22, the project's target (docs/conventions.md §8). */
 const RUNTIME = Runtime.NODEJS_22_X;
 
 /** Stack traces point into the TypeScript sources (the bundles carry source maps). */
@@ -68,10 +68,10 @@ export interface AppFunctionProps
 }
 
 /**
- * A function of this app (style.md §8): Node.js 22 on arm64, the shared ESM bundling with source
+ * A function of this app (docs/conventions.md §8): Node.js 22 on arm64, the shared ESM bundling with source
  * maps, X-Ray tracing, its own log group with retention, and its own role that starts with no
  * permission but writing to that log group; the `bind*` helpers grant and configure together
- * (style.md §8).
+ * (docs/conventions.md §8).
  * No physical name is fixed, so several stacks (stages) coexist in one account.
  */
 export class AppFunction extends NodejsFunction {

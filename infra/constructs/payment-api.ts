@@ -40,7 +40,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /**
- * The HTTP API of design.md §3 on its `$default` stage: throttled, access-logged, CORS limited to
+ * The HTTP API of docs/http-api.md on its `$default` stage: throttled, access-logged, CORS limited to
  * the configured origins. The callback is not here: it has its own Function URL.
  */
 export class PaymentApi extends Construct {
@@ -79,7 +79,7 @@ export class PaymentApi extends Construct {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Public by design (design.md §3): buyers create and read orders without an account, ZaloPay ' +
+        'Public by design (docs/http-api.md): buyers create and read orders without an account, ZaloPay ' +
         'redirects browsers here; merchant routes check x-api-key in the function (one middleware), ' +
         'and CREATE_ORDER_AUTH=api-key extends that to POST /orders.',
     });

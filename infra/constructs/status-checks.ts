@@ -25,7 +25,7 @@ const failureQueue = (scope: Construct, id: string, purpose: string) => {
 };
 
 /**
- * The status checks of design.md §5: the schedule group the one-time checks live in, the role
+ * The status checks of docs/scheduling.md: the schedule group the one-time checks live in, the role
  * EventBridge Scheduler assumes to deliver them (it may invoke status-check and nothing else),
  * the dead-letter queue for deliveries that failed, status-check's own on-failure destination for
  * errors inside it, and the sweeper's recurring schedule.
@@ -113,7 +113,7 @@ export class StatusChecks extends Construct {
     });
   }
 
-  /** Runs the sweeper every 5 minutes (design.md §5); a missed run is covered by the next one. */
+  /** Runs the sweeper every 5 minutes (docs/scheduling.md); a missed run is covered by the next one. */
   sweepWith(fn: AppFunction): Schedule {
     // Its own role: the status checks' role may invoke status-check and nothing else.
     const role = this.#schedulerRole('SweeperRole', 'Assumed by EventBridge Scheduler to run the sweeper');

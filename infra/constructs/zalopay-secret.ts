@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { GENERATED_SECRET_KEY, SECRET_TEMPLATE } from '../../shared/adapters/aws/settings';
 
 /**
- * The secret `{appId,key1,key2,key2Previous?,merchantApiKey}` of design.md §6: an existing one by
+ * The secret `{appId,key1,key2,key2Previous?,merchantApiKey}` of docs/configuration.md: an existing one by
  * ARN, or a new one whose ZaloPay fields are placeholders for the merchant to fill in (README) and
  * whose merchant API key Secrets Manager generates. Either way no key is ever in the template.
  */

@@ -38,7 +38,7 @@ export interface ApiContext {
 const SUCCESS = 'Giao dịch thành công';
 const FAILED = 'Giao dịch thất bại';
 const PROCESSING = 'Giao dịch đang được xử lý';
-// zalopay-api.md §3.1 and §9: app_time and refund timestamps must be within 15 minutes.
+// docs/zalopay-protocol.md §3.1 and §9: app_time and refund timestamps must be within 15 minutes.
 const FRESHNESS_MS = 15 * 60_000;
 const DEFAULT_EXPIRE_SECONDS = 900;
 
@@ -142,7 +142,7 @@ const createSchema = z.object({
   mac,
 });
 
-/** `/v2/create` (zalopay-api.md §3). */
+/** `/v2/create` (docs/zalopay-protocol.md §3). */
 const createOrder = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   const parsed = createSchema.safeParse(params);
   if (!parsed.success) return illegal(parsed.error);
@@ -201,7 +201,7 @@ const unpaidFields = (isProcessing: boolean) => ({
   zp_trans_id: 0,
 });
 
-/** `/v2/query` (zalopay-api.md §5.1). */
+/** `/v2/query` (docs/zalopay-protocol.md §5.1). */
 const queryOrder = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   const parsed = querySchema.safeParse(params);
   if (!parsed.success) return illegal(parsed.error);
@@ -254,7 +254,7 @@ const refundSchema = z.object({
   mac,
 });
 
-/** `/v2/refund` (zalopay-api.md §8.1): accepted refunds stay "processing" for a while. */
+/** `/v2/refund` (docs/zalopay-protocol.md §8.1): accepted refunds stay "processing" for a while. */
 const refund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   const parsed = refundSchema.safeParse(params);
   if (!parsed.success) return illegal(parsed.error);
@@ -295,7 +295,7 @@ const queryRefundSchema = z.object({
   mac,
 });
 
-/** `/v2/query_refund` (zalopay-api.md §8.2). */
+/** `/v2/query_refund` (docs/zalopay-protocol.md §8.2). */
 const queryRefund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   const parsed = queryRefundSchema.safeParse(params);
   if (!parsed.success) return illegal(parsed.error);

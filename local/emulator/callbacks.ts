@@ -27,14 +27,14 @@ export interface CallbackAttempt {
   willRetry: boolean;
 }
 
-// zalopay-api.md §6: "at most 3 times" more, only for return_code 0 or no usable answer.
+// docs/zalopay-protocol.md §6: "at most 3 times" more, only for return_code 0 or no usable answer.
 const MAX_RETRIES = 3;
 const MAX_ANSWER_BYTES = 64 * 1024;
-// zalopay-api.md §6: the channel of the sample callback; the redirect's pmcid carries the same.
+// docs/zalopay-protocol.md §6: the channel of the sample callback; the redirect's pmcid carries the same.
 export const CHANNEL = 38;
 
 /**
- * The callback body of a paid order: `data` has the fields of zalopay-api.md §6 in the order of
+ * The callback body of a paid order: `data` has the fields of docs/zalopay-protocol.md §6 in the order of
  * ZaloPay's sample (§11 TV2), `embed_data` and `item` exactly as the merchant sent them.
  */
 export const callbackBody = (order: OrderRecord, key2: string): string => {

@@ -184,7 +184,7 @@ const redirectUrlOf = (order: OrderRecord): URL | undefined => {
 /**
  * ZaloPay's v2 OpenAPI and payment gateway, offline: `/v2/create`, `/v2/query`, `/v2/refund`,
  * `/v2/query_refund`, the `order_url` payment page and the merchant callback, as specified by
- * zalopay-api.md, with controls for tests. All state is in the instance.
+ * docs/zalopay-protocol.md, with controls for tests. All state is in the instance.
  */
 export class ZaloPayEmulator {
   readonly #apps: ReadonlyMap<number, EmulatorApp>;
@@ -477,7 +477,7 @@ export class ZaloPayEmulator {
     this.#redirect(res, order, action === 'pay' ? PAY_STATUS.paid : PAY_STATUS.cancelled);
   }
 
-  /** The browser's way back to the merchant (zalopay-api.md §7), or a result page without `redirecturl`. */
+  /** The browser's way back to the merchant (docs/zalopay-protocol.md §7), or a result page without `redirecturl`. */
   #redirect(res: ServerResponse, order: OrderRecord, status: number): void {
     const fields: RedirectFields = {
       appid: String(order.appId),

@@ -1,6 +1,6 @@
 /*
  * A VietQR (EMVCo merchant-presented QR) payload shaped like the `qr_code` ZaloPay returns
- * (zalopay-api.md §3.5: "00020101021226520010vn.zalopay…6304766E"). Banking apps cannot pay it,
+ * (docs/zalopay-protocol.md §3.5: "00020101021226520010vn.zalopay…6304766E"). Banking apps cannot pay it,
  * but scanners and QR renderers see a well-formed payload with a correct checksum.
  */
 

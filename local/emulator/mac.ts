@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /*
- * The MAC formulas of zalopay-api.md §4.1, written again here rather than imported from
+ * The MAC formulas of docs/zalopay-protocol.md §4.1, written again here rather than imported from
  * shared/core/zalopay: the emulator checks the client, so the two must not share a mistake.
  * Every field is the string exactly as received or sent; nothing is normalised.
  */

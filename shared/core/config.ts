@@ -99,7 +99,7 @@ const origins = (raw: string | undefined): string[] | undefined => {
 };
 
 /**
- * Reads and validates every setting once, at load. Defaults are those of design.md §6, so an
+ * Reads and validates every setting once, at load. Defaults are those of docs/configuration.md, so an
  * empty environment runs the local demo; a malformed value fails fast and names itself.
  */
 export const loadConfig = (env: Env): AppConfig => {

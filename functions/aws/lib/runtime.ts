@@ -34,7 +34,7 @@ export const policy = checkPolicyOf(config);
 
 /**
  * The scheduler of the functions whose checks run on demand (redirect, merchant sync): such checks
- * never arrange a follow-up (design.md §5), so those functions carry no Scheduler client and no
+ * never arrange a follow-up (docs/scheduling.md), so those functions carry no Scheduler client and no
  * permission to create schedules.
  */
 export const noScheduling: StatusCheckScheduler = {

@@ -15,7 +15,7 @@ let parsed: { text: string; secret: AppSecret } | undefined;
 
 /**
  * The secret, from Powertools' cache: fetched again once it is `maxAgeSeconds` old, so a rotated
- * key reaches every warm container within that time (design.md §6). Parsed once per value.
+ * key reaches every warm container within that time (docs/configuration.md). Parsed once per value.
  */
 const readSecret = async (): Promise<AppSecret> => {
   const text = await provider.get(secretArn, { maxAge: maxAgeSeconds });

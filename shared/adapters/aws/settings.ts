@@ -78,7 +78,7 @@ export const schedulerSettings = (env: Env): SchedulerSettings => {
   };
 };
 
-/** The secret's JSON (design.md §6): ZaloPay's app credentials and our merchant API key. */
+/** The secret's JSON (docs/configuration.md): ZaloPay's app credentials and our merchant API key. */
 export interface AppSecret {
   credentials: ZaloPayCredentials;
   merchantApiKey: string;

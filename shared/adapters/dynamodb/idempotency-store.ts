@@ -7,7 +7,7 @@ import { TABLE_KEYS, TTL_ATTRIBUTE } from './schema';
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
 const IDEMPOTENCY_SK = 'IDEMPOTENCY';
-/** design.md §3: an Idempotency-Key is kept 24 h. */
+/** docs/http-api.md: an Idempotency-Key is kept 24 h. */
 const RETENTION_SECONDS = 24 * 60 * 60;
 /**
  * A record can vanish between our failed claim and the read that explains it (released, or

@@ -2,7 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { OrderCreationError } from '../../core/orders/create';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
 
-/** The error codes of design.md §3. */
+/** The error codes of docs/http-api.md. */
 export type ErrorCode =
   | 'INVALID_JSON'
   | 'VALIDATION_FAILED'

@@ -30,7 +30,7 @@ export const requestHash = (body: unknown): string =>
   createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
 
 /**
- * Runs `run` at most once per Idempotency-Key (design.md §3): the same key with the same body
+ * Runs `run` at most once per Idempotency-Key (docs/http-api.md): the same key with the same body
  * replays the stored answer; with another body, or while the first call is still running, 409.
  * An attempt that ended in an error frees the key, so it may be used again.
  */

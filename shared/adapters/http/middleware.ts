@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import type { Log } from '../../core/observability';
 import { ApiError, errorResponse, toApiError } from './errors';
 
-/** Bodies over this many bytes are refused before parsing (design.md §3). */
+/** Bodies over this many bytes are refused before parsing (docs/http-api.md). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** An API Gateway v2 / Function URL event whose body the `jsonBody` middleware has parsed. */
@@ -19,7 +19,7 @@ export const bodyText = (event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64E
     : (event.body ?? '');
 
 /**
- * Maps every error to the JSON error body of design.md §3. 4xx answers say what was wrong;
+ * Maps every error to the JSON error body of docs/http-api.md. 4xx answers say what was wrong;
  * a 5xx answer is generic and the error itself goes to the log.
  */
 export const httpErrors = ({ log }: { log: Log }): Middleware<unknown> => ({

@@ -22,7 +22,7 @@ export interface CallbackAnswer {
 }
 
 /**
- * Handles a ZaloPay callback body (design.md §3): verify the MAC over the raw `data` string before
+ * Handles a ZaloPay callback body (docs/http-api.md): verify the MAC over the raw `data` string before
  * anything else, then apply the payment to the order. A forged, malformed, foreign or non-order
  * callback changes nothing (-1). A payment for an order we do not know is kept as an orphan in
  * REVIEW, because the money was taken. Errors propagate: the caller answers 0 so ZaloPay retries.

@@ -3,7 +3,7 @@ import type { QueryOrderResult } from '../zalopay/types';
 import type { Order } from './model';
 import type { OrderEvent } from './transitions';
 
-/** When status checks run (design.md §5). Seconds may be fractional so tests run in milliseconds. */
+/** When status checks run (docs/scheduling.md). Seconds may be fractional so tests run in milliseconds. */
 export interface CheckPolicy {
   /** First check after creation: 1200, the guide's 20 minutes. */
   firstCheckDelaySeconds: number;
@@ -47,7 +47,7 @@ const expiryDeadline = (order: Order, policy: CheckPolicy): Date =>
   plusSeconds(order.expiresAt, policy.expiryGraceSeconds);
 
 /**
- * What a query answer means for an unsettled order (design.md §4), or undefined when it changes
+ * What a query answer means for an unsettled order (docs/state-machine.md), or undefined when it changes
  * nothing and a follow-up check is needed.
  */
 export const eventFromQuery = (

@@ -58,7 +58,7 @@ const DEFAULT_BANK_CODE = 'zalopayapp';
 export const DEFAULT_EXPIRE_SECONDS = 900;
 
 /**
- * Creates an order (design.md §3 `POST /orders`): stored as CREATING first, then exactly one
+ * Creates an order (docs/http-api.md `POST /orders`): stored as CREATING first, then exactly one
  * ZaloPay create call, never retried here (a blind retry risks -68 or a second order).
  * - answer 1: PENDING, first status check scheduled; returns the order.
  * - refused: FAILED; throws OrderCreationError (cause ZaloPayRejectedError).

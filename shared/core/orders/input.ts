@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { type AppConfig, isHttpUrl } from '../config';
 import { type NewOrder, zaloPayItems } from './create';
 
-/** Limits ZaloPay puts on what we send (zalopay-api.md §3.1). */
+/** Limits ZaloPay puts on what we send (docs/zalopay-protocol.md §3.1). */
 const ZALOPAY_ITEM_JSON_MAX = 2048;
 const METADATA_JSON_MAX = 2048;
 
@@ -43,7 +43,7 @@ const metadata = z.record(
 );
 
 /**
- * The `POST /orders` body schema for this deployment's limits (design.md §3). Unknown fields are
+ * The `POST /orders` body schema for this deployment's limits (docs/http-api.md). Unknown fields are
  * refused; the items must add up to the amount and fit ZaloPay's 2048-character `item` field.
  */
 export const newOrderSchema = (

@@ -1,6 +1,6 @@
 import type { ZaloPayRejectedError } from '../zalopay/errors';
 
-/** The order lifecycle of design.md §4. */
+/** The order lifecycle of docs/state-machine.md. */
 export const ORDER_STATUSES = [
   'CREATING',
   'PENDING',

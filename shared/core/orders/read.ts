@@ -17,7 +17,7 @@ export interface ReadDeps {
 const defaultSleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The order once its status differs from `status`, or as it is after `waitSeconds` (design.md §3
+ * The order once its status differs from `status`, or as it is after `waitSeconds` (docs/http-api.md
  * long-poll). Polls the store, which works the same on Lambda and locally. `known`, an order the
  * caller has just read, stands in for the first read.
  */

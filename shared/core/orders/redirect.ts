@@ -13,7 +13,7 @@ export type RedirectOutcome =
   | { kind: 'order'; order: Order };
 
 /**
- * The buyer's browser returning from ZaloPay (design.md §3 `GET /zalopay/redirect`). The redirect
+ * The buyer's browser returning from ZaloPay (docs/http-api.md `GET /zalopay/redirect`). The redirect
  * is not proof of payment: after a valid checksum, an order still pending is checked with ZaloPay
  * now, so the page the buyer lands on shows the verified outcome.
  */

@@ -30,7 +30,7 @@ export type CheckTrigger =
   | { kind: 'merchant' };
 
 /**
- * Queries ZaloPay for an order and applies the answer (design.md §4, §5). A check on a settled
+ * Queries ZaloPay for an order and applies the answer (docs/state-machine.md and docs/scheduling.md). A check on a settled
  * order, or a stale delivery of an attempt already superseded, is a no-op. Returns the order as it
  * stands afterwards, or undefined when there is no such order.
  */

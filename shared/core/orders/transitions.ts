@@ -30,7 +30,7 @@ const IGNORE: Decision = { kind: 'ignore' };
 const DUPLICATE: Decision = { kind: 'duplicate' };
 
 /**
- * The state machine of design.md §4, as a pure function: the current order, an event and the
+ * The state machine of docs/state-machine.md, as a pure function: the current order, an event and the
  * time give the next order, or why nothing changes. PAID never goes back.
  */
 export const decide = (order: Order, event: OrderEvent, now: Date): Decision => {

@@ -1,6 +1,6 @@
 import type { Order, OrderStatus } from './model';
 
-/** The public JSON of an order (design.md §3 `GET /orders/{appTransId}`). */
+/** The public JSON of an order (docs/http-api.md `GET /orders/{appTransId}`). */
 export interface OrderView {
   appTransId: string;
   status: OrderStatus;

@@ -1,5 +1,5 @@
 /**
- * ZaloPay's documented return and sub-return codes (zalopay-api.md §3.6, §5.1, §8), each with a
+ * ZaloPay's documented return and sub-return codes (docs/zalopay-protocol.md §3.6, §5.1, §8), each with a
  * decision: is trying the same request again later worth it? The meaning of a code depends on
  * the API (-101 is "no such order" for a query and "no such transaction" for a refund), so the
  * table is per operation, on top of the codes every API shares.

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * ZaloPay MAC formulas (zalopay-api.md §4.1): HMAC-SHA256 over `|`-joined fields, lowercase hex.
+ * ZaloPay MAC formulas (docs/zalopay-protocol.md §4.1): HMAC-SHA256 over `|`-joined fields, lowercase hex.
  * Every text field is NFC-normalised first, because NFC and NFD spellings of the same Vietnamese
  * text give different bytes and so different MACs; the caller must send the normalised text.
  */

@@ -8,7 +8,7 @@ import {
 } from '../../../local/emulator';
 import { SANDBOX } from '../../support/sandbox';
 
-// ZaloPay's public sandbox app 2553 (zalopay-api.md §2), the app of the §11 vectors.
+// ZaloPay's public sandbox app 2553 (docs/zalopay-protocol.md §2), the app of the §11 vectors.
 export const APP = SANDBOX;
 export const { appId: APP_ID, key1: KEY1, key2: KEY2 } = APP;
 /** 2024-01-01 07:00 in Vietnam: the date of the §11 vectors, and their `app_time`. */

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../../../shared/core/config';
 
 describe('configuration', () => {
-  it('runs the local demo with nothing set (design.md §6 defaults)', () => {
+  it('runs the local demo with nothing set (docs/configuration.md defaults)', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       publicBaseUrl: 'http://localhost:3000',

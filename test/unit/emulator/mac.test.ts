@@ -9,7 +9,7 @@ import {
   refundMac,
 } from '../../../local/emulator/mac';
 
-// zalopay-api.md §11, checked against the emulator's own formulas (not shared/core/zalopay/mac.ts).
+// docs/zalopay-protocol.md §11, checked against the emulator's own formulas (not shared/core/zalopay/mac.ts).
 const KEY1 = 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL';
 const KEY2 = 'kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz';
 

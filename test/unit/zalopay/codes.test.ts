@@ -1,7 +1,7 @@
 import { describeCode, isRequestLevelCode, type ZaloPayOperation } from '../../../shared/core/zalopay/codes';
 import { ZaloPayRejectedError } from '../../../shared/core/zalopay/errors';
 
-// Every code zalopay-api.md documents, per API (§3.6, §5.1, §8.1, §8.2 and the common ones).
+// Every code docs/zalopay-protocol.md documents, per API (§3.6, §5.1, §8.1, §8.2 and the common ones).
 const DOCUMENTED: Record<ZaloPayOperation, number[]> = {
   create: [-68, -401, -402, -429, -500, -999, -33, -2, -53, -403, -405],
   query: [

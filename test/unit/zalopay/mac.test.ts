@@ -12,7 +12,7 @@ import {
   verifyCallbackMac,
 } from '../../../shared/core/zalopay/mac';
 
-// Golden vectors from zalopay-api.md §11. TV1–TV3 match values ZaloPay published or real traffic.
+// Golden vectors from docs/zalopay-protocol.md §11. TV1–TV3 match values ZaloPay published or real traffic.
 const KEY1_2553 = 'PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL';
 const KEY2_2553 = 'kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz';
 
