@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
 import type { Metrics } from '../observability';
 import type { OrderStore } from '../ports/store';
-import type { HistoryEntry, Order, OrderStatus } from './model';
+import type { ZaloPayRejectedError } from '../zalopay/errors';
+import type { Failure, HistoryEntry, Order, OrderStatus } from './model';
 import { decide, type OrderEvent } from './transitions';
 
 export type Applied =
@@ -73,3 +74,10 @@ export const countSettlement = (deps: { metrics: Metrics }, order: Order): void 
   )[order.status as 'PAID' | 'REVIEW' | 'EXPIRED' | 'FAILED'];
   if (metric) deps.metrics.count(metric);
 };
+
+/** The codes of a ZaloPay refusal, as an order or its history keeps them. */
+export const failureOf = (error: ZaloPayRejectedError): Failure => ({
+  returnCode: error.returnCode,
+  subReturnCode: error.subReturnCode,
+  subReturnMessage: error.subReturnMessage,
+});

@@ -6,9 +6,9 @@ import type { OrderStore } from '../ports/store';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../zalopay/errors';
 import { newAppTransId } from '../zalopay/ids';
 import type { ZaloPayGateway } from '../zalopay/types';
-import { applyEvent } from './apply';
+import { applyEvent, failureOf } from './apply';
 import { type CheckPolicy, firstCheckAt } from './checks';
-import { failureOf, type Metadata, type Order, type OrderItem } from './model';
+import type { Metadata, Order, OrderItem } from './model';
 
 /** A validated `POST /orders` body. */
 export interface NewOrder {

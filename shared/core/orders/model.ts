@@ -1,5 +1,3 @@
-import type { ZaloPayRejectedError } from '../zalopay/errors';
-
 /** The order lifecycle of docs/state-machine.md. */
 export const ORDER_STATUSES = [
   'CREATING',
@@ -41,13 +39,6 @@ export type Failure = {
   subReturnCode?: number;
   subReturnMessage?: string;
 };
-
-/** The codes of a refusal, as an order or its history keeps them. */
-export const failureOf = (error: ZaloPayRejectedError): Failure => ({
-  returnCode: error.returnCode,
-  subReturnCode: error.subReturnCode,
-  subReturnMessage: error.subReturnMessage,
-});
 
 export interface Order {
   appTransId: string;

@@ -4,9 +4,9 @@ import type { StatusCheckScheduler } from '../ports/scheduler';
 import type { OrderStore } from '../ports/store';
 import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
-import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';
+import { type Applied, applyEvent, countSettlement, failureOf, outcomeOf } from './apply';
 import { type CheckPolicy, eventFromQuery, nextCheck } from './checks';
-import { failureOf, isUnsettled, type Order } from './model';
+import { isUnsettled, type Order } from './model';
 
 export interface StatusCheckDeps {
   store: OrderStore;
