@@ -1,5 +1,6 @@
-import * as z from 'zod';
-import { loadConfig } from '../shared/core/config';
+import * as z from 'zod/mini';
+import { APP_SETTING_NAMES, type AppSettingName, envName, loadConfig } from '../shared/core/config';
+import { zodMessages } from '../shared/core/zod-messages';
 
 /** ZaloPay's v2 OpenAPI hosts (docs/zalopay-protocol.md §1.1). */
 const ZALOPAY_API_BASES = {
@@ -36,45 +37,59 @@ export class SettingsError extends Error {
 
 type Context = (key: string) => unknown;
 
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const text = z.union([z.string(), z.number()]).transform(String);
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+/** `-c key=value` gives text, cdk.json may give a boolean, a number or a list. */
+const flag = z.union([
+  z.boolean(),
+  z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+]);
+const list = z.pipe(
+  z.union([z.string(), z.array(z.string())]),
+  z.transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean)),
+);
+const origin = z.string().check(
+  z.refine((o) => URL.canParse(o) && new URL(o).origin === o && /^https?:/.test(o), {
+    message: 'must be an origin like https://shop.example (scheme and host, no path or trailing slash)',
+  }),
+);
 
-const origin = z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o && /^https?:/.test(o), {
-  message: 'must be an origin like https://shop.example (scheme and host, no path or trailing slash)',
+/** The stack's own settings; the app settings of shared/core/config.ts come on top, by their names. */
+const stackSchema = z.object({
+  zalopayEnv: z._default(z.enum(['sandbox', 'production']), 'sandbox'),
+  stackName: z.optional(
+    z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name')),
+  ),
+  zalopaySecretArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+          'must be the complete ARN of a secret (with its 6-character suffix)',
+        ),
+      ),
+  ),
+  allowedOrigins: z._default(z.pipe(list, z.array(origin)), []),
+  demoPages: z.optional(flag),
+  throttleRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 50),
+  throttleBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5_000)), 100),
+  alarmEmail: z.optional(z.email()),
 });
 
-const schema = z.object({
-  zalopayEnv: z.enum(['sandbox', 'production']).default('sandbox'),
-  stackName: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name')
-    .optional(),
-  zalopaySecretArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
-      'must be the complete ARN of a secret (with its 6-character suffix)',
-    )
-    .optional(),
-  allowedOrigins: list.pipe(z.array(origin)).default([]),
-  returnUrlOrigins: list.pipe(z.array(origin)).optional(),
-  amountMin: text.optional(),
-  amountMax: text.optional(),
-  statusCheckDelaySeconds: text.optional(),
-  createOrderAuth: z.enum(['none', 'api-key']).optional(),
-  merchantName: z.string().optional(),
-  logLevel: z.string().default('info'),
-  demoPages: flag.optional(),
-  throttleRateLimit: z.coerce.number().int().min(1).max(10_000).default(50),
-  throttleBurstLimit: z.coerce.number().int().min(1).max(5_000).default(100),
-  alarmEmail: z.email().optional(),
-});
+/** App settings the stack sets itself: its own URLs, and ZaloPay's host from `zalopayEnv`. */
+const SET_BY_STACK: readonly AppSettingName[] = ['publicBaseUrl', 'zalopayCallbackUrl', 'zalopayApiBase'];
 
-/** The context keys a deployment may set (README, deploy guide). */
-const CONTEXT_KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+/** The app settings a deployment may give as context, under their own names (docs/configuration.md §3). */
+const DEPLOYABLE = APP_SETTING_NAMES.filter((name) => !SET_BY_STACK.includes(name));
+
+/** App settings the stack gives the functions when the context says nothing. */
+const STACK_DEFAULTS: Partial<Record<AppSettingName, string>> = { logLevel: 'info' };
+
+/** A context value as the environment variable text the functions read. */
+const asEnvText = (value: unknown): string | undefined =>
+  value === undefined || value === null ? undefined : Array.isArray(value) ? value.join(',') : String(value);
 
 /**
  * Reads and validates the deployment's context, with defaults that make `npx cdk deploy` without
@@ -82,28 +97,28 @@ const CONTEXT_KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
  * validation, so a value the functions would refuse fails the synth instead of a cold start.
  */
 export const readSettings = (context: Context): StackSettings => {
-  const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, context(key)]));
-  const parsed = schema.safeParse(raw);
+  const raw = Object.fromEntries(Object.keys(stackSchema.shape).map((key) => [key, context(key)]));
+  const parsed = stackSchema.safeParse(raw, { error: zodMessages });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new SettingsError(`Invalid CDK context: ${problems.join('; ')}`);
   }
   const c = parsed.data;
-  const returnUrlOrigins = c.returnUrlOrigins ?? c.allowedOrigins;
-  const appEnv = Object.fromEntries(
-    Object.entries({
-      ZALOPAY_API_BASE: ZALOPAY_API_BASES[c.zalopayEnv],
-      AMOUNT_MIN: c.amountMin,
-      AMOUNT_MAX: c.amountMax,
-      STATUS_CHECK_DELAY_SECONDS: c.statusCheckDelaySeconds,
-      CREATE_ORDER_AUTH: c.createOrderAuth,
-      MERCHANT_NAME: c.merchantName,
-      RETURN_URL_ORIGINS: returnUrlOrigins.length > 0 ? returnUrlOrigins.join(',') : undefined,
-      LOG_LEVEL: c.logLevel,
-    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  const chosen: Partial<Record<AppSettingName, string>> = {
+    ...STACK_DEFAULTS,
+    // Return URLs may go where the API is called from, unless the deployment says otherwise.
+    ...(c.allowedOrigins.length > 0 && { returnUrlOrigins: c.allowedOrigins.join(',') }),
+  };
+  for (const name of DEPLOYABLE) {
+    const value = asEnvText(context(name));
+    if (value !== undefined) chosen[name] = value;
+  }
+  const appEnv: Record<string, string> = { ZALOPAY_API_BASE: ZALOPAY_API_BASES[c.zalopayEnv] };
+  for (const [name, value] of Object.entries(chosen)) {
+    if (value !== undefined) appEnv[envName(name)] = value;
+  }
   try {
-    loadConfig(appEnv);
+    loadConfig(appEnv, { publicBaseUrl: 'https://api.example', zalopayApiBase: appEnv.ZALOPAY_API_BASE! });
   } catch (error) {
     throw new SettingsError(`Invalid CDK context: ${(error as Error).message}`);
   }

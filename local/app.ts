@@ -27,7 +27,7 @@ import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/core/zalopay/
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import { type HttpHandler, lambdaContext, listen, localRequestListener, type Route } from './server';
-import { localSettings } from './settings';
+import { localFallbacks, localSettings } from './settings';
 import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
@@ -89,13 +89,14 @@ export interface LocalApp {
 export const startLocalApp = async (options: LocalAppOptions = {}): Promise<LocalApp> => {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const requested = loadConfig(env);
-  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds } = localSettings(env);
+  const settings = localSettings(env);
+  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds } = settings;
+  // Fail on a bad setting before anything listens; with PORT=0 the URLs are only known later.
+  loadConfig(env, localFallbacks(settings.port, EMULATOR_PREFIX));
 
   const server = createServer();
-  const port = await listen(server, requested.port);
-  // With PORT=0 the real port is only known now, and the default URLs depend on it.
-  const config = loadConfig({ ...env, PORT: String(port) });
+  const port = await listen(server, settings.port);
+  const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX));
   const log =
     options.log ??
     new Logger({ serviceName: 'zalopay-qr-local', logLevel: config.logLevel, environment: 'local' });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { parseEnv } from '../shared/core/config';
+import { type ConfigFallbacks, parseEnv } from '../shared/core/config';
+import { intBetween } from '../shared/core/schemas';
 import type { ZaloPayCredentials } from '../shared/core/zalopay/types';
 import { SANDBOX_APP_2553 } from './sandbox';
 
@@ -14,6 +15,7 @@ const unlessEmpty = <T extends z.ZodMiniType>(inner: T) =>
 const key = z.string().check(z.minLength(1));
 
 const schema = z.object({
+  PORT: z._default(intBetween(0, 65535), 3000),
   ZALOPAY_APP_ID: z._default(z.coerce.number().check(z.int(), z.positive()), SANDBOX_APP_2553.appId),
   ZALOPAY_KEY1: z._default(key, SANDBOX_APP_2553.key1),
   ZALOPAY_KEY2: z._default(key, SANDBOX_APP_2553.key2),
@@ -25,6 +27,8 @@ const schema = z.object({
 
 /** What only the local runtime reads from the environment, besides the app settings of `loadConfig`. */
 export interface LocalSettings {
+  /** The port to listen on; 0 picks a free one. */
+  port: number;
   /** From the environment, else ZaloPay's public sandbox app. */
   credentials: ZaloPayCredentials;
   merchantApiKey: string;
@@ -37,6 +41,7 @@ export interface LocalSettings {
 export const localSettings = (env: Env): LocalSettings => {
   const c = parseEnv(schema, env);
   return {
+    port: c.PORT,
     credentials: {
       appId: c.ZALOPAY_APP_ID,
       key1: c.ZALOPAY_KEY1,
@@ -47,4 +52,13 @@ export const localSettings = (env: Env): LocalSettings => {
     dataDir: c.DATA_DIR,
     sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS ?? 300,
   };
+};
+
+/**
+ * What the local runtime gives `loadConfig` for the URLs a deployment always sets: this machine on
+ * the port it listens on, and the built-in emulator mounted at `emulatorPath`.
+ */
+export const localFallbacks = (port: number, emulatorPath: string): ConfigFallbacks => {
+  const publicBaseUrl = `http://localhost:${port}`;
+  return { publicBaseUrl, zalopayApiBase: `${publicBaseUrl}${emulatorPath}` };
 };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { vietQrPayload } from './emvco';
 import { acceptedDates, isCalendarDate, newTransToken } from './ids';
 import { createMac, macMatches, queryMac, queryRefundMac, refundMac } from './mac';
@@ -95,33 +95,33 @@ export const unreadableRequest = (problem: UnreadableRequest): ApiAnswer =>
     ? failure(SUB.notAccepted, problem === 'not-post' ? 'use POST' : 'send form-urlencoded or JSON')
     : failure(SUB.illegalData, problem === 'body-too-large' ? 'request body too large' : 'unreadable body');
 
-const illegal = (error: z.ZodError): ApiAnswer =>
+const illegal = (error: z.core.$ZodError): ApiAnswer =>
   failure(SUB.illegalData, [...new Set(error.issues.map((i) => i.path.join('.')))].join(', '));
 
 const INTEGER = /^-?(0|[1-9]\d*)$/;
 /** Plain decimal text of a safe integer in [min, max]; kept as text because it is signed as received. */
 const integer = (min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .regex(INTEGER)
-    .refine((s) => {
+  z.string().check(
+    z.regex(INTEGER),
+    z.refine((s) => {
       const n = Number(s);
       return Number.isSafeInteger(n) && n >= min && n <= max;
-    });
+    }),
+  );
 const jsonText = (max: number, accept: (value: unknown) => boolean) =>
-  z
-    .string()
-    .max(max)
-    .refine((s) => {
+  z.string().check(
+    z.maxLength(max),
+    z.refine((s) => {
       try {
         return accept(JSON.parse(s));
       } catch {
         return false;
       }
-    });
-const httpUrl = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol));
+    }),
+  );
+const httpUrl = z.string().check(z.refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol)));
 const appId = integer(1);
-const mac = z.string().min(1);
+const mac = z.string().check(z.minLength(1));
 
 /** `yymmdd` (a real date) then URL-safe characters, at most 40 in all. */
 const isAppTransId = (id: string): boolean =>
@@ -129,16 +129,16 @@ const isAppTransId = (id: string): boolean =>
 
 const createSchema = z.object({
   app_id: appId,
-  app_user: z.string().min(1).max(50),
-  app_trans_id: z.string().refine(isAppTransId),
+  app_user: z.string().check(z.minLength(1), z.maxLength(50)),
+  app_trans_id: z.string().check(z.refine(isAppTransId)),
   app_time: integer(0),
   amount: integer(1),
-  description: z.string().max(256),
+  description: z.string().check(z.maxLength(256)),
   item: jsonText(2048, Array.isArray),
   embed_data: jsonText(2048, (v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
-  bank_code: z.string().max(20).optional(),
-  expire_duration_seconds: integer(300, 2_592_000).optional(),
-  callback_url: httpUrl.optional(),
+  bank_code: z.optional(z.string().check(z.maxLength(20))),
+  expire_duration_seconds: z.optional(integer(300, 2_592_000)),
+  callback_url: z.optional(httpUrl),
   mac,
 });
 
@@ -246,11 +246,11 @@ const M_REFUND_ID = /^(\d{6})_(\d+)_[0-9A-Za-z_.-]+$/;
 const refundSchema = z.object({
   app_id: appId,
   m_refund_id: z.string(),
-  zp_trans_id: z.string().min(1),
+  zp_trans_id: z.string().check(z.minLength(1)),
   amount: integer(),
-  refund_fee_amount: integer().optional(),
+  refund_fee_amount: z.optional(integer()),
   timestamp: integer(),
-  description: z.string().max(100),
+  description: z.string().check(z.maxLength(100)),
   mac,
 });
 
@@ -290,7 +290,7 @@ const refund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
 
 const queryRefundSchema = z.object({
   app_id: appId,
-  m_refund_id: z.string().min(1),
+  m_refund_id: z.string().check(z.minLength(1)),
   timestamp: integer(),
   mac,
 });

@@ -2,36 +2,11 @@ import * as z from 'zod/mini';
 import { intBetween } from './schemas';
 import { zodMessages } from './zod-messages';
 
-/** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
-export interface AppConfig {
-  /** The local runtime's port (unused on AWS). */
-  port: number;
-  /** Base URL of our API, without a trailing slash. */
-  publicBaseUrl: string;
-  /** Sent to ZaloPay as `callback_url`. */
-  callbackUrl: string;
-  /** Sent to ZaloPay as `embed_data.redirecturl`. */
-  redirectUrl: string;
-  zalopayApiBase: string;
-  zalopayTimeoutMs: number;
-  statusCheckDelaySeconds: number;
-  statusRecheckSeconds: number;
-  expiryGraceSeconds: number;
-  amountMin: number;
-  amountMax: number;
-  merchantName: string;
-  createOrderAuth: 'none' | 'api-key';
-  /** Origins a `returnUrl` may point to; undefined allows any http(s) URL. */
-  returnUrlOrigins: readonly string[] | undefined;
-  /** How often a long-poll re-reads the order. */
-  longPollIntervalMs: number;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-}
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Seconds, fractions allowed so tests can run the whole schedule in milliseconds. */
 const seconds = (min: number, max: number) => z.coerce.number().check(z.minimum(min), z.maximum(max));
+
 /** True for an absolute http: or https: URL. */
 export const isHttpUrl = (s: string): boolean => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
 
@@ -40,23 +15,52 @@ const httpUrl = z.pipe(
   z.transform((u) => u.replace(/\/+$/, '')),
 );
 
-const schema = z
+/** Comma-separated origins like `https://shop.example`; empty means none given. */
+const origins = z.pipe(
+  z.string(),
+  z.transform((raw, ctx) => {
+    if (raw.trim() === '') return undefined;
+    return raw.split(',').map((o) => {
+      const trimmed = o.trim();
+      const url = URL.canParse(trimmed) ? new URL(trimmed) : undefined;
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== trimmed.replace(/\/$/, '')) {
+        ctx.issues.push({
+          code: 'custom',
+          input: raw,
+          message: `"${trimmed}" is not an origin like https://shop.example`,
+        });
+      }
+      return url?.origin ?? trimmed;
+    });
+  }),
+);
+
+/**
+ * Every app setting, once: its name, what it accepts and its default (docs/configuration.md §1).
+ * The environment variable of a setting is its name in upper snake case ({@link envName}); the
+ * CDK stack takes the same names as context (infra/settings.ts). Adding a setting is one line here.
+ */
+const appSettings = z
   .object({
-    PORT: z._default(intBetween(0, 65535), 3000),
-    PUBLIC_BASE_URL: z.optional(httpUrl),
-    ZALOPAY_CALLBACK_URL: z.optional(httpUrl),
-    ZALOPAY_API_BASE: z.optional(httpUrl),
-    ZALOPAY_TIMEOUT_MS: z._default(intBetween(100, 60_000), 10_000),
-    STATUS_CHECK_DELAY_SECONDS: z._default(seconds(0, 47 * 3600), 1200),
-    STATUS_RECHECK_SECONDS: z._default(seconds(0.001, 3600), 60),
-    EXPIRY_GRACE_SECONDS: z._default(seconds(0, 86_400), 300),
-    AMOUNT_MIN: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 1000),
-    AMOUNT_MAX: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 50_000_000),
-    MERCHANT_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'ZaloPay QR demo'),
-    CREATE_ORDER_AUTH: z._default(z.enum(['none', 'api-key']), 'none'),
-    RETURN_URL_ORIGINS: z.optional(z.string()),
-    LONG_POLL_INTERVAL_MS: z._default(intBetween(1, 10_000), 1000),
-    LOG_LEVEL: z.pipe(
+    /** Base URL of our API; the local runtime and the stack always give it. */
+    publicBaseUrl: z.optional(httpUrl),
+    /** Overrides `${publicBaseUrl}/zalopay/callback` (on AWS: the callback's Function URL). */
+    zalopayCallbackUrl: z.optional(httpUrl),
+    /** ZaloPay's v2 API; the local runtime defaults it to its emulator, the stack to ZaloPay's host. */
+    zalopayApiBase: z.optional(httpUrl),
+    zalopayTimeoutMs: z._default(intBetween(100, 60_000), 10_000),
+    statusCheckDelaySeconds: z._default(seconds(0, 47 * 3600), 1200),
+    statusRecheckSeconds: z._default(seconds(0.001, 3600), 60),
+    expiryGraceSeconds: z._default(seconds(0, 86_400), 300),
+    amountMin: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 1000),
+    amountMax: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 50_000_000),
+    merchantName: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'ZaloPay QR demo'),
+    createOrderAuth: z._default(z.enum(['none', 'api-key']), 'none'),
+    /** Origins a `returnUrl` may point to; undefined allows any http(s) URL. */
+    returnUrlOrigins: z.optional(origins),
+    /** How often a long-poll re-reads the order. */
+    longPollIntervalMs: z._default(intBetween(1, 10_000), 1000),
+    logLevel: z.pipe(
       z._default(z.string(), 'info'),
       z.pipe(
         z.transform((l: string) => l.toUpperCase()),
@@ -65,11 +69,34 @@ const schema = z
     ),
   })
   .check(
-    z.refine((c) => c.AMOUNT_MIN <= c.AMOUNT_MAX, {
+    z.refine((c) => c.amountMin <= c.amountMax, {
       message: 'must not exceed AMOUNT_MAX',
-      path: ['AMOUNT_MIN'],
+      path: ['amountMin'],
     }),
   );
+
+/** The name of an app setting, as the CDK context knows it. */
+export type AppSettingName = keyof typeof appSettings.shape;
+
+/** Every app setting's name. */
+export const APP_SETTING_NAMES = Object.keys(appSettings.shape) as AppSettingName[];
+
+/** The environment variable of a setting: `statusCheckDelaySeconds` → `STATUS_CHECK_DELAY_SECONDS`. */
+export const envName = (setting: string): string => setting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
+export type AppConfig = Omit<
+  z.output<typeof appSettings>,
+  'publicBaseUrl' | 'zalopayCallbackUrl' | 'zalopayApiBase'
+> & {
+  /** Base URL of our API, without a trailing slash. */
+  publicBaseUrl: string;
+  /** Sent to ZaloPay as `callback_url`. */
+  callbackUrl: string;
+  /** Sent to ZaloPay as `embed_data.redirecturl`. */
+  redirectUrl: string;
+  zalopayApiBase: string;
+};
 
 /** Thrown at load when a variable is malformed; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -77,50 +104,44 @@ export class ConfigError extends Error {
 }
 
 /** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
-export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env): T => {
+export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env, nameOf = (path: string) => path): T => {
   const parsed = schema.safeParse(env, { error: zodMessages });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${nameOf(String(i.path[0] ?? '')) || 'environment'}: ${i.message}`,
+    );
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
 };
 
-const origins = (raw: string | undefined): string[] | undefined => {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  return raw.split(',').map((o) => {
-    const trimmed = o.trim();
-    const url = URL.canParse(trimmed) ? new URL(trimmed) : undefined;
-    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== trimmed.replace(/\/$/, '')) {
-      throw new ConfigError(`RETURN_URL_ORIGINS: "${trimmed}" is not an origin like https://shop.example`);
-    }
-    return url.origin;
-  });
-};
+/** Where the local runtime points the URLs a deployment always sets. */
+export interface ConfigFallbacks {
+  publicBaseUrl: string;
+  zalopayApiBase: string;
+}
 
 /**
- * Reads and validates every setting once, at load. Defaults are those of docs/configuration.md, so an
- * empty environment runs the local demo; a malformed value fails fast and names itself.
+ * Reads and validates every app setting once, at load: a malformed value fails fast and names its
+ * variable. The stack sets PUBLIC_BASE_URL and ZALOPAY_API_BASE; the local runtime passes its own
+ * `fallbacks` for them (local/settings.ts), so nothing local is a default here.
  */
-export const loadConfig = (env: Env): AppConfig => {
-  const c = parseEnv(schema, env);
-  const publicBaseUrl = c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`;
+export const loadConfig = (env: Env, fallbacks?: ConfigFallbacks): AppConfig => {
+  const byName = Object.fromEntries(APP_SETTING_NAMES.map((name) => [name, env[envName(name)]]));
+  const { publicBaseUrl, zalopayCallbackUrl, zalopayApiBase, ...settings } = parseEnv(
+    appSettings,
+    byName,
+    envName,
+  );
+  const base = publicBaseUrl ?? fallbacks?.publicBaseUrl;
+  const api = zalopayApiBase ?? fallbacks?.zalopayApiBase;
+  const missing = [!base && 'PUBLIC_BASE_URL', !api && 'ZALOPAY_API_BASE'].filter(Boolean);
+  if (!base || !api) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} must be set`);
   return {
-    port: c.PORT,
-    publicBaseUrl,
-    callbackUrl: c.ZALOPAY_CALLBACK_URL ?? `${publicBaseUrl}/zalopay/callback`,
-    redirectUrl: `${publicBaseUrl}/zalopay/redirect`,
-    zalopayApiBase: c.ZALOPAY_API_BASE ?? `${publicBaseUrl}/emulator`,
-    zalopayTimeoutMs: c.ZALOPAY_TIMEOUT_MS,
-    statusCheckDelaySeconds: c.STATUS_CHECK_DELAY_SECONDS,
-    statusRecheckSeconds: c.STATUS_RECHECK_SECONDS,
-    expiryGraceSeconds: c.EXPIRY_GRACE_SECONDS,
-    amountMin: c.AMOUNT_MIN,
-    amountMax: c.AMOUNT_MAX,
-    merchantName: c.MERCHANT_NAME,
-    createOrderAuth: c.CREATE_ORDER_AUTH,
-    returnUrlOrigins: origins(c.RETURN_URL_ORIGINS),
-    longPollIntervalMs: c.LONG_POLL_INTERVAL_MS,
-    logLevel: c.LOG_LEVEL,
+    publicBaseUrl: base,
+    callbackUrl: zalopayCallbackUrl ?? `${base}/zalopay/callback`,
+    redirectUrl: `${base}/zalopay/redirect`,
+    zalopayApiBase: api,
+    ...settings,
   };
 };

@@ -4,6 +4,7 @@ import { SANDBOX } from '../../support/sandbox';
 describe('localSettings', () => {
   it('defaults to the public sandbox app, an in-memory store and a 5-minute sweep', () => {
     expect(localSettings({})).toEqual({
+      port: 3000,
       credentials: { appId: SANDBOX.appId, key1: SANDBOX.key1, key2: SANDBOX.key2 },
       merchantApiKey: 'dev-merchant-key',
       dataDir: undefined,
@@ -22,6 +23,7 @@ describe('localSettings', () => {
       SWEEP_INTERVAL_SECONDS: '0.5',
     };
     expect(localSettings(env)).toEqual({
+      port: 3000,
       credentials: { appId: 554, key1: 'k1', key2: 'k2', key2Previous: 'k2-old' },
       merchantApiKey: 'shop-key',
       dataDir: '/var/lib/zalopay-qr',
