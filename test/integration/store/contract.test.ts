@@ -1,0 +1,499 @@
+import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DynamoIdempotencyStore } from '../../../shared/adapters/dynamodb/idempotency-store';
+import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store';
+import { tableDefinition } from '../../../shared/adapters/dynamodb/table';
+import { InMemoryIdempotencyStore } from '../../../shared/adapters/memory/idempotency-store';
+import { InMemoryOrderStore } from '../../../shared/adapters/memory/order-store';
+import type { HistoryEntry, Order, OrderItem } from '../../../shared/core/orders/model';
+import type { IdempotencyStore, OrderStore } from '../../../shared/core/ports/store';
+import { useLocalDynamo } from '../../support/dynamo';
+import { uniqueOrder } from '../../support/orders';
+
+/**
+ * One specification of each store port, run against the DynamoDB adapter on dynalite and the
+ * in-memory adapter the use-case tests run on, so that the two cannot drift apart.
+ */
+
+/** Order stores of one implementation: `shared` may hold other tests' orders, `alone` only the test's own. */
+interface OrderStores {
+  shared: () => Promise<OrderStore>;
+  alone: () => Promise<OrderStore>;
+}
+
+/** Tests of due checks get a table each, so that one test's due orders never show in another. */
+const dynamoOrderStores = (): OrderStores => {
+  const dynamo = useLocalDynamo();
+  let tables = 0;
+  return {
+    shared: async () => new DynamoOrderStore(dynamo()),
+    alone: async () => {
+      const { client } = dynamo();
+      const tableName = `contract-${++tables}`;
+      await client.send(new CreateTableCommand(tableDefinition(tableName)));
+      await waitUntilTableExists(
+        { client: client as unknown as DynamoDBClient, minDelay: 1, maxDelay: 1, maxWaitTime: 10 },
+        { TableName: tableName },
+      );
+      return new DynamoOrderStore({ client, tableName });
+    },
+  };
+};
+
+const inMemoryOrderStores = (): OrderStores => ({
+  shared: async () => new InMemoryOrderStore(),
+  alone: async () => new InMemoryOrderStore(),
+});
+
+/** Each implementation: `use` runs at describe time (its hooks go there) and gives the stores. */
+const ORDER_STORES: { name: string; use: () => OrderStores }[] = [
+  { name: 'DynamoOrderStore on dynalite', use: dynamoOrderStores },
+  { name: 'InMemoryOrderStore', use: inMemoryOrderStores },
+];
+
+const IDEMPOTENCY_STORES: { name: string; use: () => () => Promise<IdempotencyStore> }[] = [
+  {
+    name: 'DynamoIdempotencyStore on dynalite',
+    use: () => {
+      const dynamo = useLocalDynamo();
+      return async () => new DynamoIdempotencyStore(dynamo());
+    },
+  },
+  { name: 'InMemoryIdempotencyStore', use: () => async () => new InMemoryIdempotencyStore() },
+];
+
+const paid = (order: Order, zpTransId: string): Order => {
+  const { nextCheck: _settled, ...rest } = order;
+  return {
+    ...rest,
+    status: 'PAID',
+    version: order.version + 1,
+    zpTransId,
+    updatedAt: '2025-06-01T03:05:00.000Z',
+  };
+};
+
+const entry = (at: string, n: number, detail: Record<string, unknown> = {}): HistoryEntry => ({
+  at,
+  kind: 'QUERY',
+  trigger: 'schedule',
+  detail: { n, returnCode: 3, nested: { list: [1, 'two'] }, ...detail },
+  outcome: 'NO_CHANGE',
+  to: 'PENDING',
+});
+
+const dueAt = (at: string, overrides: Partial<Order> = {}) =>
+  uniqueOrder({ nextCheck: { attempt: 1, at }, ...overrides });
+const asDue = (order: Order) => ({
+  appTransId: order.appTransId,
+  attempt: order.nextCheck?.attempt,
+  at: order.nextCheck?.at,
+});
+
+describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
+  const { shared, alone } = use();
+
+  describe('orders', () => {
+    it('reads back exactly the order it stored', async () => {
+      const store = await shared();
+      const order = uniqueOrder({
+        items: [{ id: 'cf', name: 'Cà phê sữa đá', price: 25_000, quantity: 2 }],
+        metadata: { cart: 'c-1', gift: true, note: null, count: 2 },
+        returnUrl: 'https://shop.example/done',
+        review: { reason: 'AMOUNT_MISMATCH' },
+        failure: { returnCode: 2, subReturnCode: -54, subReturnMessage: 'hết hạn' },
+      });
+
+      expect(await store.create(order)).toBe(true);
+
+      expect(await store.get(order.appTransId)).toEqual(order);
+    });
+
+    it('drops fields that are undefined, at any depth, instead of storing them', async () => {
+      const store = await shared();
+      const order = uniqueOrder({
+        returnUrl: undefined,
+        items: [{ id: undefined, name: 'Bánh', price: 50_000, quantity: 1 }],
+      });
+
+      await store.create(order);
+
+      const stored = await store.get(order.appTransId);
+      expect(stored).toEqual(order);
+      expect(stored && 'returnUrl' in stored).toBe(false);
+      expect(stored?.items[0] && 'id' in stored.items[0]).toBe(false);
+    });
+
+    it('answers undefined for an id that was never stored', async () => {
+      const store = await shared();
+
+      expect(await store.get('250601_neverStored')).toBeUndefined();
+    });
+
+    it('refuses a second create with the same id and keeps the first order', async () => {
+      const store = await shared();
+      const first = uniqueOrder();
+      await store.create(first);
+
+      expect(await store.create({ ...first, amount: 99_000 })).toBe(false);
+
+      expect(await store.get(first.appTransId)).toEqual(first);
+    });
+
+    it('keeps what it stored, whatever callers later do to the objects they passed or read', async () => {
+      const store = await shared();
+      const order = uniqueOrder({ items: [{ name: 'Trà', price: 50_000, quantity: 1 }] });
+      const original = structuredClone(order);
+      await store.create(order);
+
+      (order.items as OrderItem[]).push({ name: 'extra', price: 1, quantity: 1 });
+      order.amount = 1;
+      const read = (await store.get(order.appTransId)) as Order;
+      read.status = 'PAID';
+      (read.items as OrderItem[])[0]!.price = 0;
+
+      expect(await store.get(order.appTransId)).toEqual(original);
+    });
+
+    it('replaces only when both the expected status and version match', async () => {
+      const store = await shared();
+      const order = uniqueOrder({ status: 'CREATING', version: 1 });
+      await store.create(order);
+      const next: Order = {
+        ...order,
+        status: 'PENDING',
+        version: 2,
+        orderUrl: 'https://qcgateway.zalopay.vn/x',
+      };
+
+      expect(await store.replace(next, { status: 'PENDING', version: 1 })).toBe(false);
+      expect(await store.replace(next, { status: 'CREATING', version: 2 })).toBe(false);
+      expect(await store.get(order.appTransId)).toEqual(order);
+
+      expect(await store.replace(next, { status: 'CREATING', version: 1 })).toBe(true);
+      expect(await store.get(order.appTransId)).toEqual(next);
+      expect(await store.replace(next, { status: 'CREATING', version: 1 })).toBe(false);
+    });
+
+    it('replaces the whole order: fields the new one lacks are gone', async () => {
+      const store = await shared();
+      const order = uniqueOrder({ review: { reason: 'UNRESOLVED' }, qrCode: '000201' });
+      await store.create(order);
+      const { review: _cleared, qrCode: _dropped, ...rest } = paid(order, '261128000000001');
+
+      await store.replace(rest, order);
+
+      const stored = await store.get(order.appTransId);
+      expect(stored).toEqual(rest);
+      expect(stored && ['review', 'qrCode', 'nextCheck'].filter((field) => field in stored)).toEqual([]);
+    });
+
+    it('never creates an order through replace', async () => {
+      const store = await shared();
+      const ghost = uniqueOrder();
+
+      expect(await store.replace(ghost, { status: ghost.status, version: ghost.version })).toBe(false);
+
+      expect(await store.get(ghost.appTransId)).toBeUndefined();
+    });
+
+    it('lets exactly one of 20 writers racing from the same read win', async () => {
+      const store = await shared();
+      const order = uniqueOrder();
+      await store.create(order);
+      const contenders = Array.from({ length: 20 }, (_, i) => paid(order, `zp-${i}`));
+
+      const results = await Promise.all(contenders.map((next) => store.replace(next, order)));
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get(order.appTransId)).toEqual(contenders[results.indexOf(true)]);
+    });
+
+    it('creates an order whose history already exists (an orphan payment recorded first)', async () => {
+      const store = await shared();
+      const order = uniqueOrder();
+      await store.appendHistory(order.appTransId, entry('2025-06-01T03:00:00.000Z', 1));
+
+      expect(await store.create(order)).toBe(true);
+
+      expect(await store.get(order.appTransId)).toEqual(order);
+      expect(await store.history(order.appTransId)).toHaveLength(1);
+    });
+  });
+
+  describe('history', () => {
+    it('returns entries oldest first, in append order within one timestamp, and only this order’s', async () => {
+      const store = await shared();
+      const [order, other] = [uniqueOrder(), uniqueOrder()];
+      const entries = [
+        entry('2025-06-01T03:00:00.000Z', 0),
+        entry('2025-06-01T03:01:00.000Z', 1),
+        entry('2025-06-01T03:01:00.000Z', 2),
+        entry('2025-06-01T03:01:00.000Z', 3),
+        entry('2025-06-01T03:02:00.000Z', 4),
+      ];
+      for (const e of entries) await store.appendHistory(order.appTransId, e);
+      await store.appendHistory(other.appTransId, entry('2025-06-01T02:00:00.000Z', 9));
+
+      expect(await store.history(order.appTransId)).toEqual(entries);
+    });
+
+    it('orders by time, not by append order', async () => {
+      const store = await shared();
+      const { appTransId } = uniqueOrder();
+      const late = entry('2025-06-01T04:00:00.000Z', 1);
+      const early = entry('2025-06-01T03:00:00.000Z', 2);
+
+      await store.appendHistory(appTransId, late);
+      await store.appendHistory(appTransId, early);
+
+      expect(await store.history(appTransId)).toEqual([early, late]);
+    });
+
+    it('orders by the instant whatever its spelling, and reads each time back as it was given', async () => {
+      const store = await shared();
+      const { appTransId } = uniqueOrder();
+      const entries = [
+        entry('2025-06-01T03:01:00Z', 0),
+        entry('2025-06-01T10:00:30+07:00', 1),
+        entry('2025-06-01T03:01:00.000Z', 2),
+      ];
+      for (const e of entries) await store.appendHistory(appTransId, e);
+
+      expect(await store.history(appTransId)).toEqual([entries[1], entries[0], entries[2]]);
+    });
+
+    it('drops undefined values inside an entry', async () => {
+      const store = await shared();
+      const { appTransId } = uniqueOrder();
+
+      await store.appendHistory(
+        appTransId,
+        entry('2025-06-01T03:00:00.000Z', 0, { subReturnCode: undefined }),
+      );
+
+      const [stored] = await store.history(appTransId);
+      expect(stored && 'subReturnCode' in stored.detail).toBe(false);
+    });
+
+    it('keeps its entries whatever callers later do to the objects they passed or read', async () => {
+      const store = await shared();
+      const { appTransId } = uniqueOrder();
+      const appended = entry('2025-06-01T03:00:00.000Z', 0);
+      await store.appendHistory(appTransId, appended);
+
+      (appended.detail as Record<string, unknown>).n = 99;
+      const [read] = await store.history(appTransId);
+      (read!.detail as Record<string, unknown>).returnCode = 1;
+
+      expect(await store.history(appTransId)).toEqual([entry('2025-06-01T03:00:00.000Z', 0)]);
+    });
+
+    it('refuses an entry whose time is not a time', async () => {
+      const store = await shared();
+      const { appTransId } = uniqueOrder();
+
+      await expect(store.appendHistory(appTransId, entry('yesterday', 0))).rejects.toThrow(RangeError);
+
+      expect(await store.history(appTransId)).toEqual([]);
+    });
+
+    it('answers an empty history for an order without entries', async () => {
+      const store = await shared();
+
+      expect(await store.history(uniqueOrder().appTransId)).toEqual([]);
+    });
+  });
+
+  describe('due checks', () => {
+    it('lists an order once its check is due, not a millisecond before, and drops it once settled', async () => {
+      const store = await alone();
+      const order = dueAt('2025-06-01T03:20:00.000Z', {
+        nextCheck: { attempt: 3, at: '2025-06-01T03:20:00.000Z' },
+      });
+      await store.create(order);
+
+      expect(await store.listDueChecks('2025-06-01T03:19:59.999Z', 10)).toEqual([]);
+      expect(await store.listDueChecks('2025-06-01T03:20:00.000Z', 10)).toEqual([asDue(order)]);
+      expect(await store.listDueChecks('2025-06-02T00:00:00.000Z', 10)).toEqual([asDue(order)]);
+
+      await store.replace(paid(order, '261128000000001'), order);
+
+      expect(await store.listDueChecks('2025-06-02T00:00:00.000Z', 10)).toEqual([]);
+    });
+
+    it('follows a rescheduled check to its new time and attempt', async () => {
+      const store = await alone();
+      const order = dueAt('2025-07-01T00:00:00.000Z');
+      await store.create(order);
+      const rescheduled = {
+        ...order,
+        version: order.version + 1,
+        nextCheck: { attempt: 2, at: '2025-07-01T00:01:00.000Z' },
+      };
+
+      await store.replace(rescheduled, order);
+
+      expect(await store.listDueChecks('2025-07-01T00:00:30.000Z', 10)).toEqual([]);
+      expect(await store.listDueChecks('2025-07-01T00:01:00.000Z', 10)).toEqual([asDue(rescheduled)]);
+    });
+
+    it('compares instants, not spellings, and answers the check’s time as it was stored', async () => {
+      const store = await alone();
+      const order = dueAt('2025-06-01T03:20:00Z');
+      await store.create(order);
+
+      expect(await store.listDueChecks('2025-06-01T10:19:59+07:00', 10)).toEqual([]);
+      expect(await store.listDueChecks('2025-06-01T10:20:00+07:00', 10)).toEqual([
+        { appTransId: order.appTransId, attempt: 1, at: '2025-06-01T03:20:00Z' },
+      ]);
+    });
+
+    it('merges every order oldest first, equal times by id', async () => {
+      const store = await alone();
+      const orders = [
+        dueAt('2025-01-01T00:03:00.000Z'),
+        dueAt('2025-01-01T00:01:00.000Z'),
+        dueAt('2025-01-01T00:02:00.000Z'),
+        dueAt('2025-01-01T00:02:00.000Z'),
+        dueAt('2025-01-01T00:00:00.000Z'),
+        dueAt('2025-01-01T00:04:00.000Z'),
+      ];
+      for (const order of orders) await store.create(order);
+      const oldestFirst = [...orders].sort(
+        (a, b) => a.nextCheck!.at.localeCompare(b.nextCheck!.at) || (a.appTransId < b.appTransId ? -1 : 1),
+      );
+
+      expect(await store.listDueChecks('2025-02-01T00:00:00.000Z', 100)).toEqual(oldestFirst.map(asDue));
+    });
+
+    it.each([0, 1, 3])('returns at most %i, the oldest', async (limit) => {
+      const store = await alone();
+      const orders = ['03', '01', '04', '02', '00'].map((minute) => dueAt(`2025-01-01T00:${minute}:00.000Z`));
+      for (const order of orders) await store.create(order);
+      const oldestFirst = [...orders].sort((a, b) => a.nextCheck!.at.localeCompare(b.nextCheck!.at));
+
+      expect(await store.listDueChecks('2025-02-01T00:00:00.000Z', limit)).toEqual(
+        oldestFirst.slice(0, limit).map(asDue),
+      );
+    });
+  });
+});
+
+describe.each(IDEMPOTENCY_STORES)('IdempotencyStore contract: $name', ({ use }) => {
+  const freshStore = use();
+  const T0 = '2025-06-01T03:00:00.000Z';
+  const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
+  const lease = (seconds: number) => at(seconds + 30);
+  const created = { statusCode: 201, body: '{"appTransId":"250601_x","status":"PENDING"}' };
+  let keys = 0;
+  const freshKey = () => `key-${++keys}-${Date.now()}`;
+
+  it('claims a new key, then reports it in progress to the same request', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+
+    expect(await store.claim(key, 'h1', T0, lease(0))).toEqual({ kind: 'claimed' });
+    expect(await store.claim(key, 'h1', at(5), lease(5))).toEqual({ kind: 'in-progress' });
+  });
+
+  it('reports a mismatch to a different request, in progress or completed', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+
+    expect(await store.claim(key, 'h2', at(1), lease(1))).toEqual({ kind: 'mismatch' });
+    await store.complete(key, 'h1', created);
+    expect(await store.claim(key, 'h2', at(2), lease(2))).toEqual({ kind: 'mismatch' });
+  });
+
+  it('replays the completed response to the same request for 24 h', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+
+    await store.complete(key, 'h1', created);
+
+    expect(await store.claim(key, 'h1', at(60), lease(60))).toEqual({ kind: 'replay', response: created });
+    expect(await store.claim(key, 'h1', at(86_399), lease(86_399))).toEqual({
+      kind: 'replay',
+      response: created,
+    });
+  });
+
+  it('lets the same request take over a claim whose lease has passed, but no other request', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+
+    expect(await store.claim(key, 'h1', at(30), lease(30))).toEqual({ kind: 'in-progress' });
+    expect(await store.claim(key, 'h2', at(31), lease(31))).toEqual({ kind: 'mismatch' });
+    expect(await store.claim(key, 'h1', at(31), lease(31))).toEqual({ kind: 'claimed' });
+    expect(await store.claim(key, 'h1', at(32), lease(32))).toEqual({ kind: 'in-progress' });
+  });
+
+  it('never takes over a completed key, even long after its lease', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+    await store.complete(key, 'h1', created);
+
+    expect(await store.claim(key, 'h1', at(3600), lease(3600))).toEqual({
+      kind: 'replay',
+      response: created,
+    });
+  });
+
+  it('frees a released key for any request', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+
+    await store.release(key, 'h1');
+
+    expect(await store.claim(key, 'h2', at(1), lease(1))).toEqual({ kind: 'claimed' });
+  });
+
+  it('ignores a release by another request or after completion', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+
+    await store.release(key, 'h2');
+    expect(await store.claim(key, 'h1', at(1), lease(1))).toEqual({ kind: 'in-progress' });
+
+    await store.complete(key, 'h1', created);
+    await store.release(key, 'h1');
+    expect(await store.claim(key, 'h1', at(2), lease(2))).toEqual({ kind: 'replay', response: created });
+  });
+
+  it('treats a record 24 h after its claim as gone, by the time it is given', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+    await store.complete(key, 'h1', created);
+
+    expect(await store.claim(key, 'h2', at(86_399), lease(86_399))).toEqual({ kind: 'mismatch' });
+    expect(await store.claim(key, 'h2', at(86_400), lease(86_400))).toEqual({ kind: 'claimed' });
+    expect(await store.claim(key, 'h1', at(86_401), lease(86_401))).toEqual({ kind: 'mismatch' });
+  });
+
+  it('does not let a completion overwrite a key now held by another request', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+    await store.claim(key, 'h1', T0, lease(0));
+    await store.release(key, 'h1');
+    await store.claim(key, 'h2', at(1), lease(1));
+
+    await store.complete(key, 'h1', created);
+
+    expect(await store.claim(key, 'h2', at(2), lease(2))).toEqual({ kind: 'in-progress' });
+  });
+
+  it('completes nothing for a key that was never claimed', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+
+    await store.complete(key, 'h1', created);
+
+    expect(await store.claim(key, 'h1', T0, lease(0))).toEqual({ kind: 'claimed' });
+  });
+
+  it('grants one of 10 racing claims of the same request', async () => {
+    const [store, key] = [await freshStore(), freshKey()];
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(key, 'h1', T0, lease(0))));
+
+    expect(results.filter((r) => r.kind === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'in-progress')).toHaveLength(9);
+  });
+});
