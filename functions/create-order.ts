@@ -7,7 +7,7 @@ import { parseOrThrow } from '../shared/adapters/http/validation';
 import type { AppConfig } from '../shared/core/config';
 import { type CreateOrderDeps, createOrder } from '../shared/core/orders/create';
 import { newOrderSchema } from '../shared/core/orders/input';
-import { qrPath } from '../shared/core/orders/view';
+import { toCreatedOrderView } from '../shared/core/orders/view';
 import type { IdempotencyStore } from '../shared/core/ports/store';
 
 export interface Deps extends CreateOrderDeps {
@@ -42,19 +42,7 @@ export const makeHandler = (deps: Deps) => {
       const key = idempotencyKeyOf(event.headers);
       return withIdempotency(idempotency, key, event.body, async () => {
         const order = await createOrder(deps, input);
-        return json(201, {
-          appTransId: order.appTransId,
-          status: order.status,
-          amount: order.amount,
-          description: order.description,
-          orderUrl: order.orderUrl,
-          qrCode: order.qrCode ?? null,
-          zpTransToken: order.zpTransToken,
-          qrUrl: `${deps.config.publicBaseUrl}${qrPath(order.appTransId)}`,
-          createdAt: order.createdAt,
-          expiresAt: order.expiresAt,
-          statusCheckAt: order.nextCheck?.at ?? null,
-        });
+        return json(201, toCreatedOrderView(order, deps.config.publicBaseUrl));
       });
     });
 };

@@ -9,6 +9,7 @@ import { parseOrThrow } from '../shared/adapters/http/validation';
 import { QR_LIMITS, renderQr } from '../shared/adapters/qr';
 import type { Clock } from '../shared/core/clock';
 import type { Log } from '../shared/core/observability';
+import { payability } from '../shared/core/orders/model';
 import type { OrderStore } from '../shared/core/ports/store';
 import { intBetween } from '../shared/core/schemas';
 
@@ -51,15 +52,10 @@ export const makeHandler = (deps: Deps) =>
       const options = parseOrThrow(query, event.queryStringParameters ?? {});
       const order = await deps.store.get(appTransId);
       if (!order) throw notFound();
-      const secondsLeft = Math.floor((Date.parse(order.expiresAt) - deps.clock().getTime()) / 1000);
-      if (order.status !== 'PENDING' || !order.orderUrl || secondsLeft <= 0) {
-        throw new ApiError(
-          410,
-          'ORDER_NOT_PAYABLE',
-          `order is ${order.status === 'PENDING' ? 'expired' : order.status}`,
-        );
-      }
-      const text = options.content === 'vietqr' ? order.qrCode : order.orderUrl;
+      const payable = payability(order, deps.clock());
+      if (!payable.payable) throw new ApiError(410, 'ORDER_NOT_PAYABLE', payable.reason);
+      const { orderUrl, secondsLeft } = payable;
+      const text = options.content === 'vietqr' ? order.qrCode : orderUrl;
       if (!text) throw notFound('VietQR code for this order');
 
       const etag = `"${createHash('sha256')

@@ -1,4 +1,5 @@
 import { type LocalApp, type LocalAppOptions, startLocalApp } from '../../local/app';
+import type { CreatedOrderView } from '../../shared/core/orders/view';
 
 /** Every schedule in milliseconds instead of minutes, nothing printed. */
 export const FAST_ENV = {
@@ -43,22 +44,11 @@ interface JsonResponse<T = any> {
   text: string;
 }
 
-/** The body of a `201` from `POST /orders` (functions/create-order.ts). */
-export interface CreatedOrder {
-  appTransId: string;
-  status: string;
-  amount: number;
-  description: string;
-  orderUrl: string;
-  /** null when ZaloPay sends none; the emulator always sends one. */
-  qrCode: string;
-  zpTransToken: string;
-  qrUrl: string;
-  createdAt: string;
-  expiresAt: string;
-  /** null when no check is planned; the local runtime always plans one. */
-  statusCheckAt: string;
-}
+/**
+ * The body of a `201` from `POST /orders`, as tests read it: the local runtime always has a VietQR
+ * payload and a planned check.
+ */
+export type CreatedOrder = CreatedOrderView & { orderUrl: string; qrCode: string; statusCheckAt: string };
 
 /** Small HTTP helpers bound to a base URL. */
 export const http = (base: () => string) => {

@@ -87,3 +87,20 @@ export interface HistoryEntry {
   from?: OrderStatus;
   to?: OrderStatus;
 }
+
+/** Whether a buyer can still pay an order, and if not, why (said to the buyer). */
+export type Payability =
+  | { payable: true; orderUrl: string; secondsLeft: number }
+  | { payable: false; reason: string };
+
+/**
+ * Whether a buyer can still pay the order at `now`: ZaloPay created it (it has its `order_url`) and
+ * it has not expired. Its QR is shown only then.
+ */
+export const payability = (order: Order, now: Date): Payability => {
+  const secondsLeft = Math.floor((Date.parse(order.expiresAt) - now.getTime()) / 1000);
+  if (order.status !== 'PENDING' || !order.orderUrl)
+    return { payable: false, reason: `order is ${order.status}` };
+  if (secondsLeft <= 0) return { payable: false, reason: 'order is expired' };
+  return { payable: true, orderUrl: order.orderUrl, secondsLeft };
+};

@@ -18,8 +18,27 @@ export interface OrderView {
   refundedAmount: number;
 }
 
+/** The `201` JSON of `POST /orders` (docs/http-api.md §2): what a client needs to show the QR. */
+export interface CreatedOrderView {
+  appTransId: string;
+  status: OrderStatus;
+  amount: number;
+  description: string;
+  orderUrl: string | undefined;
+  /** ZaloPay's VietQR payload; null when ZaloPay sends none. */
+  qrCode: string | null;
+  zpTransToken: string | undefined;
+  qrUrl: string;
+  createdAt: string;
+  expiresAt: string;
+  /** When the first status check runs; null when none is planned. */
+  statusCheckAt: string | null;
+}
+
 /** Path of an order's QR image, relative to the API base. */
 export const qrPath = (appTransId: string): string => `/orders/${encodeURIComponent(appTransId)}/qr`;
+
+const qrUrlOf = (order: Order, publicBaseUrl: string) => `${publicBaseUrl}${qrPath(order.appTransId)}`;
 
 /**
  * Projects a stored order to its public view. Deterministic: the same stored order always gives the
@@ -31,7 +50,7 @@ export const toOrderView = (order: Order, publicBaseUrl: string): OrderView => (
   amount: order.amount,
   description: order.description,
   ...(order.orderUrl ? { orderUrl: order.orderUrl } : {}),
-  qrUrl: `${publicBaseUrl}${qrPath(order.appTransId)}`,
+  qrUrl: qrUrlOf(order, publicBaseUrl),
   ...(order.zpTransId ? { zpTransId: order.zpTransId } : {}),
   createdAt: order.createdAt,
   updatedAt: order.updatedAt,
@@ -40,4 +59,19 @@ export const toOrderView = (order: Order, publicBaseUrl: string): OrderView => (
   ...(order.settledBy ? { settledBy: order.settledBy } : {}),
   ...(order.review ? { review: { reason: order.review.reason } } : {}),
   refundedAmount: order.refundedAmount,
+});
+
+/** Projects an order ZaloPay has just created to the `201` of `POST /orders`. */
+export const toCreatedOrderView = (order: Order, publicBaseUrl: string): CreatedOrderView => ({
+  appTransId: order.appTransId,
+  status: order.status,
+  amount: order.amount,
+  description: order.description,
+  orderUrl: order.orderUrl,
+  qrCode: order.qrCode ?? null,
+  zpTransToken: order.zpTransToken,
+  qrUrl: qrUrlOf(order, publicBaseUrl),
+  createdAt: order.createdAt,
+  expiresAt: order.expiresAt,
+  statusCheckAt: order.nextCheck?.at ?? null,
 });
