@@ -3,7 +3,7 @@ import { makeHandler, matchesEtag } from '../../functions/qr';
 import { silentLog } from '../../shared/core/observability';
 import type { Order } from '../../shared/core/orders/model';
 import { anOrder, at } from '../support/orders';
-import { decodeQrPng } from '../support/qr';
+import { decodeQrPng, PNG_TEST_TIMEOUT_MS } from '../support/qr';
 
 type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
 
@@ -46,20 +46,28 @@ describe('matchesEtag (If-None-Match)', () => {
 });
 
 describe('the QR handler', () => {
-  it('renders the order_url as PNG at the asked size, scannable', async () => {
-    const res = await qr(anOrder(), { query: { format: 'png', size: '400', margin: '2' } });
-    expect(res.statusCode).toBe(200);
-    expect(res.isBase64Encoded).toBe(true);
-    expect(decode(res)).toEqual({ text: anOrder().orderUrl, width: 400 });
-  });
+  it(
+    'renders the order_url as PNG at the asked size, scannable',
+    async () => {
+      const res = await qr(anOrder(), { query: { format: 'png', size: '400', margin: '2' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.isBase64Encoded).toBe(true);
+      expect(decode(res)).toEqual({ text: anOrder().orderUrl, width: 400 });
+    },
+    PNG_TEST_TIMEOUT_MS,
+  );
 
-  it('renders the VietQR payload on request, and says so when ZaloPay gave none', async () => {
-    const vietqr = '00020101021226520010vn.zalopay0203001010627000503173307089089161731338580010A000000727';
-    const res = await qr(anOrder({ qrCode: vietqr }), { query: { format: 'png', content: 'vietqr' } });
-    expect(decode(res).text).toBe(vietqr);
-    const none = await qr(anOrder(), { query: { content: 'vietqr' } });
-    expect(none.statusCode).toBe(404);
-  });
+  it(
+    'renders the VietQR payload on request, and says so when ZaloPay gave none',
+    async () => {
+      const vietqr = '00020101021226520010vn.zalopay0203001010627000503173307089089161731338580010A000000727';
+      const res = await qr(anOrder({ qrCode: vietqr }), { query: { format: 'png', content: 'vietqr' } });
+      expect(decode(res).text).toBe(vietqr);
+      const none = await qr(anOrder(), { query: { content: 'vietqr' } });
+      expect(none.statusCode).toBe(404);
+    },
+    PNG_TEST_TIMEOUT_MS,
+  );
 
   it('is cached for the seconds left before expiry, never longer', async () => {
     const res = await qr(anOrder(), { now: at(898.5) });
@@ -68,18 +76,25 @@ describe('the QR handler', () => {
     expect((await qr(anOrder(), { now: at(60) })).headers['cache-control']).toBe('private, max-age=840');
   });
 
-  it('answers 304 to its ETag, weak or in a list, with the same caching', async () => {
-    const first = await qr(anOrder());
-    const etag = first.headers.etag ?? '';
-    for (const header of [etag, `W/${etag}`, `"other", ${etag}`]) {
-      const again = await qr(anOrder(), { headers: { 'if-none-match': header } });
-      expect(again.statusCode).toBe(304);
-      expect(again.headers).toEqual({ etag, 'cache-control': first.headers['cache-control'] });
-      expect(again.body).toBeUndefined();
-    }
-    const otherFormat = await qr(anOrder(), { query: { format: 'png' }, headers: { 'if-none-match': etag } });
-    expect(otherFormat.statusCode).toBe(200);
-  });
+  it(
+    'answers 304 to its ETag, weak or in a list, with the same caching',
+    async () => {
+      const first = await qr(anOrder());
+      const etag = first.headers.etag ?? '';
+      for (const header of [etag, `W/${etag}`, `"other", ${etag}`]) {
+        const again = await qr(anOrder(), { headers: { 'if-none-match': header } });
+        expect(again.statusCode).toBe(304);
+        expect(again.headers).toEqual({ etag, 'cache-control': first.headers['cache-control'] });
+        expect(again.body).toBeUndefined();
+      }
+      const otherFormat = await qr(anOrder(), {
+        query: { format: 'png' },
+        headers: { 'if-none-match': etag },
+      });
+      expect(otherFormat.statusCode).toBe(200);
+    },
+    PNG_TEST_TIMEOUT_MS,
+  );
 
   it.each([
     ['expired', anOrder(), at(900)],

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { http, useLocalApp } from '../../support/app';
-import { decodeQrPng } from '../../support/qr';
+import { decodeQrPng, PNG_TEST_TIMEOUT_MS } from '../../support/qr';
 
 const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600' });
 const api = http(() => app().url);
@@ -64,38 +64,52 @@ describe('GET /orders/{appTransId}', () => {
 });
 
 describe('GET /orders/{appTransId}/qr', () => {
-  it('renders the order_url as a scannable PNG', async () => {
-    const { appTransId, orderUrl } = await newOrder();
-    const res = await fetch(`${app().url}/orders/${appTransId}/qr?format=png&size=300`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('image/png');
-    expect(decodePng(await res.arrayBuffer())).toBe(orderUrl);
-  });
+  it(
+    'renders the order_url as a scannable PNG',
+    async () => {
+      const { appTransId, orderUrl } = await newOrder();
+      const res = await fetch(`${app().url}/orders/${appTransId}/qr?format=png&size=300`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(decodePng(await res.arrayBuffer())).toBe(orderUrl);
+    },
+    PNG_TEST_TIMEOUT_MS,
+  );
 
-  it('renders the VietQR payload on request, and SVG by default', async () => {
-    const { appTransId, qrCode } = await newOrder();
-    const png = await fetch(`${app().url}/orders/${appTransId}/qr?format=png&content=vietqr`);
-    expect(decodePng(await png.arrayBuffer())).toBe(qrCode);
-    const svg = await fetch(`${app().url}/orders/${appTransId}/qr`);
-    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
-    expect(await svg.text()).toMatch(/^<svg[^>]+width="320"/);
-  });
+  it(
+    'renders the VietQR payload on request, and SVG by default',
+    async () => {
+      const { appTransId, qrCode } = await newOrder();
+      const png = await fetch(`${app().url}/orders/${appTransId}/qr?format=png&content=vietqr`);
+      expect(decodePng(await png.arrayBuffer())).toBe(qrCode);
+      const svg = await fetch(`${app().url}/orders/${appTransId}/qr`);
+      expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await svg.text()).toMatch(/^<svg[^>]+width="320"/);
+    },
+    PNG_TEST_TIMEOUT_MS,
+  );
 
-  it('has an ETag, answers 304 to it, and is never cached past expiry', async () => {
-    const { appTransId, expiresAt } = await newOrder();
-    const res = await fetch(`${app().url}/orders/${appTransId}/qr`);
-    const etag = res.headers.get('etag')!;
-    expect(etag).toMatch(/^"[\w-]+"$/);
-    const maxAge = Number(/max-age=(\d+)/.exec(res.headers.get('cache-control')!)![1]);
-    expect(maxAge).toBeGreaterThan(0);
-    expect(Date.now() + maxAge * 1000).toBeLessThanOrEqual(Date.parse(expiresAt));
-    const again = await fetch(`${app().url}/orders/${appTransId}/qr`, { headers: { 'if-none-match': etag } });
-    expect(again.status).toBe(304);
-    const png = await fetch(`${app().url}/orders/${appTransId}/qr?format=png`, {
-      headers: { 'if-none-match': etag },
-    });
-    expect(png.status).toBe(200);
-  });
+  it(
+    'has an ETag, answers 304 to it, and is never cached past expiry',
+    async () => {
+      const { appTransId, expiresAt } = await newOrder();
+      const res = await fetch(`${app().url}/orders/${appTransId}/qr`);
+      const etag = res.headers.get('etag')!;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const maxAge = Number(/max-age=(\d+)/.exec(res.headers.get('cache-control')!)![1]);
+      expect(maxAge).toBeGreaterThan(0);
+      expect(Date.now() + maxAge * 1000).toBeLessThanOrEqual(Date.parse(expiresAt));
+      const again = await fetch(`${app().url}/orders/${appTransId}/qr`, {
+        headers: { 'if-none-match': etag },
+      });
+      expect(again.status).toBe(304);
+      const png = await fetch(`${app().url}/orders/${appTransId}/qr?format=png`, {
+        headers: { 'if-none-match': etag },
+      });
+      expect(png.status).toBe(200);
+    },
+    PNG_TEST_TIMEOUT_MS,
+  );
 
   it('is 410 once the order is paid, 404 for an unknown order', async () => {
     const { appTransId } = await newOrder();
