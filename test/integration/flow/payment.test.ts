@@ -1,18 +1,26 @@
 import type { HistoryEntry } from '../../../shared/core/orders/model';
+import type { ScheduledCheck, StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
 import { http, useLocalApp } from '../../support/app';
 import { SANDBOX } from '../../support/sandbox';
 import { waitFor } from '../../support/wait';
 import { redirectQuery, signedCallback } from '../../support/zalopay';
 
-const app = useLocalApp();
+// No scheduled check in these tests: each asserts what the callback, the redirect or a merchant
+// call does alone, and a check landing in between (on a loaded machine a short delay elapses
+// before the test pays) would settle or bump the order first. The status check on its schedule
+// has its own app below.
+const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600' });
 const api = http(() => app().url);
 const MERCHANT = { 'x-api-key': 'dev-merchant-key' };
 
 const createOrder = api.createOrder;
-const history = async (id: string): Promise<HistoryEntry[]> => {
-  const res = await api.get(`/orders/${id}/history`, MERCHANT);
-  return res.body.history;
-};
+const historyOn =
+  (client: ReturnType<typeof http>) =>
+  async (id: string): Promise<HistoryEntry[]> => {
+    const res = await client.get(`/orders/${id}/history`, MERCHANT);
+    return res.body.history;
+  };
+const history = historyOn(api);
 const postCallback = async (body: unknown) => {
   const res = await api.post('/zalopay/callback', body);
   expect(res.status).toBe(200);
@@ -35,37 +43,6 @@ describe('the QR payment flow, end to end on loopback', () => {
     expect(await history(appTransId)).toEqual([
       expect.objectContaining({ kind: 'CALLBACK', outcome: 'CHANGED', from: 'PENDING', to: 'PAID' }),
     ]);
-  });
-
-  it('paid but the callback is lost: the status check finds the payment', async () => {
-    const { appTransId } = await createOrder();
-    await app().emulator.pay(appTransId, { callback: 'lost' });
-
-    const res = await api.get(`/orders/${appTransId}?wait=10&status=PENDING`);
-
-    expect(res.body).toMatchObject({ status: 'PAID', settledBy: 'query' });
-    expect(await history(appTransId)).toEqual([
-      expect.objectContaining({ kind: 'QUERY', trigger: 'schedule', outcome: 'CHANGED', to: 'PAID' }),
-    ]);
-  });
-
-  it('processing: follow-up checks run until ZaloPay gives a final answer', async () => {
-    const { appTransId } = await createOrder();
-    app().emulator.startProcessing(appTransId);
-
-    const processing = (h: HistoryEntry[]) =>
-      h.filter((e) => e.kind === 'QUERY' && e.detail.isProcessing === true);
-    await waitFor(async () => processing(await app().store.history(appTransId)).length >= 3, {
-      what: 'three follow-up checks while processing',
-    });
-    expect((await api.get(`/orders/${appTransId}`)).body.status).toBe('PENDING');
-    await app().emulator.finishProcessing(appTransId, 'paid', { callback: 'lost' });
-
-    const res = await api.get(`/orders/${appTransId}?wait=10&status=PENDING`);
-    expect(res.body).toMatchObject({ status: 'PAID', settledBy: 'query' });
-    const attempts = (await app().store.history(appTransId)).map((e) => e.outcome);
-    expect(attempts.at(-1)).toBe('CHANGED');
-    expect(attempts.filter((o) => o === 'CHANGED')).toHaveLength(1);
   });
 
   it('a duplicate callback answers 2 and changes nothing', async () => {
@@ -166,6 +143,65 @@ describe('the QR payment flow, end to end on loopback', () => {
     expect(`${result.origin}${result.pathname}`).toBe(`${app().url}/result`);
     expect(Object.fromEntries(result.searchParams)).toEqual({ appTransId, status: 'PAID' });
     expect((await fetch(result)).status).toBe(200);
+  });
+});
+
+describe('the status check on its schedule', () => {
+  // The first check of each order waits here until the test has set up the payment, then runs on
+  // the scheduler's timer like every follow-up: with a fixed delay, a loaded machine could run it
+  // before the test pays (even before POST /orders answers), and it would find nothing.
+  const held = new Map<string, ScheduledCheck>();
+  let scheduler: StatusCheckScheduler | undefined;
+  const holdingFirstChecks = (inner: StatusCheckScheduler): StatusCheckScheduler => {
+    scheduler = inner;
+    return {
+      schedule: async (check) => {
+        if (check.attempt === 1) held.set(check.appTransId, check);
+        else await inner.schedule(check);
+      },
+    };
+  };
+  const checked = useLocalApp({}, { wrapScheduler: holdingFirstChecks });
+  const checkedApi = http(() => checked().url);
+  const checkedHistory = historyOn(checkedApi);
+  /** Hands the order's first check, due already, to the scheduler: it runs at once. */
+  const releaseFirstCheck = async (appTransId: string) => {
+    const check = held.get(appTransId);
+    if (!check || !scheduler) throw new Error(`no first check was scheduled for ${appTransId}`);
+    await scheduler.schedule(check);
+  };
+
+  it('paid but the callback is lost: the status check finds the payment', async () => {
+    const { appTransId } = await checkedApi.createOrder();
+    await checked().emulator.pay(appTransId, { callback: 'lost' });
+    await releaseFirstCheck(appTransId);
+
+    const res = await checkedApi.get(`/orders/${appTransId}?wait=10&status=PENDING`);
+
+    expect(res.body).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    expect(await checkedHistory(appTransId)).toEqual([
+      expect.objectContaining({ kind: 'QUERY', trigger: 'schedule', outcome: 'CHANGED', to: 'PAID' }),
+    ]);
+  });
+
+  it('processing: follow-up checks run until ZaloPay gives a final answer', async () => {
+    const { appTransId } = await checkedApi.createOrder();
+    checked().emulator.startProcessing(appTransId);
+    await releaseFirstCheck(appTransId);
+
+    const processing = (h: HistoryEntry[]) =>
+      h.filter((e) => e.kind === 'QUERY' && e.detail.isProcessing === true);
+    await waitFor(async () => processing(await checked().store.history(appTransId)).length >= 3, {
+      what: 'three follow-up checks while processing',
+    });
+    expect((await checkedApi.get(`/orders/${appTransId}`)).body.status).toBe('PENDING');
+    await checked().emulator.finishProcessing(appTransId, 'paid', { callback: 'lost' });
+
+    const res = await checkedApi.get(`/orders/${appTransId}?wait=10&status=PENDING`);
+    expect(res.body).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    const attempts = (await checked().store.history(appTransId)).map((e) => e.outcome);
+    expect(attempts.at(-1)).toBe('CHANGED');
+    expect(attempts.filter((o) => o === 'CHANGED')).toHaveLength(1);
   });
 });
 
