@@ -19,7 +19,11 @@ describe('npm start', () => {
         ...process.env,
         PORT: '0',
         LOG_LEVEL: 'DEBUG',
-        STATUS_CHECK_DELAY_SECONDS: '0.3',
+        // Long enough that no check of the first order runs before its callback arrives (a check
+        // would settle it first, and the callback would only be acknowledged): creating and paying
+        // take ~3 s on a loaded machine. The second order's check still comes well within its
+        // 20 s long-poll.
+        STATUS_CHECK_DELAY_SECONDS: '10',
         STATUS_RECHECK_SECONDS: '0.1',
         MERCHANT_API_KEY: 'local-merchant-secret-123',
       },
@@ -41,6 +45,7 @@ describe('npm start', () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
+  // Waits out STATUS_CHECK_DELAY_SECONDS in a real process: the limit leaves room for a loaded machine.
   it('serves the whole flow, prints no key, and stops cleanly on Ctrl-C', async () => {
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers, redirect: 'manual' });
@@ -69,7 +74,7 @@ describe('npm start', () => {
       }),
       redirect: 'manual',
     });
-    const settled = await (await fetch(`${url}/orders/${lost.appTransId}?wait=10&status=PENDING`)).json();
+    const settled = await (await fetch(`${url}/orders/${lost.appTransId}?wait=20&status=PENDING`)).json();
     expect(settled).toMatchObject({ status: 'PAID', settledBy: 'query' });
 
     // Error paths log too: forged callback, bad redirect, bad input, wrong API key, sync.
@@ -104,5 +109,5 @@ describe('npm start', () => {
     for (const secret of [SANDBOX.key1, SANDBOX.key2, 'local-merchant-secret-123']) {
       expect(output).not.toContain(secret);
     }
-  }, 30_000);
+  }, 60_000);
 });
