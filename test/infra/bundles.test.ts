@@ -27,6 +27,12 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const dynamo = useLocalDynamo();
 
+/**
+ * The time limit of a test that starts Node processes and loads bundles in them: a few seconds on
+ * an idle machine, several times that on a loaded one. Not a performance limit.
+ */
+const IN_BUNDLE_TIMEOUT_MS = 60_000;
+
 const lambdaEnv = (): Record<string, string> => ({
   ...lambdaEnvironment(),
   AWS_ACCESS_KEY_ID: 'test',
@@ -78,48 +84,60 @@ const httpEvent = (rawPath: string, pathParameters?: Record<string, string>) => 
 });
 
 describe('the Lambda bundles', () => {
-  it('every function loads as an ESM bundle and exports its handler', async () => {
-    expect([...bundles.keys()].sort()).toEqual([
-      'callback',
-      'create-order',
-      'get-order',
-      'order-history',
-      'pages',
-      'qr',
-      'redirect',
-      'status-check',
-      'sweeper',
-      'sync-order',
-    ]);
-    const names = [...bundles.keys()];
-    const loaded = await Promise.all(names.map(async (name) => [name, await load(name)]));
-    expect(Object.fromEntries(loaded)).toEqual(Object.fromEntries(names.map((name) => [name, 'function'])));
-  }, 60_000);
+  it(
+    'every function loads as an ESM bundle and exports its handler',
+    async () => {
+      expect([...bundles.keys()].sort()).toEqual([
+        'callback',
+        'create-order',
+        'get-order',
+        'order-history',
+        'pages',
+        'qr',
+        'redirect',
+        'status-check',
+        'sweeper',
+        'sync-order',
+      ]);
+      const names = [...bundles.keys()];
+      const loaded = await Promise.all(names.map(async (name) => [name, await load(name)]));
+      expect(Object.fromEntries(loaded)).toEqual(Object.fromEntries(names.map((name) => [name, 'function'])));
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
 
-  it('answers through the bundled DynamoDB client (get-order, an unknown order: 404)', async () => {
-    const result = await invoke(
-      'get-order',
-      httpEvent('/orders/250101_unknown', { appTransId: '250101_unknown' }),
-    );
-    expect(result.statusCode).toBe(404);
-    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
-  });
+  it(
+    'answers through the bundled DynamoDB client (get-order, an unknown order: 404)',
+    async () => {
+      const result = await invoke(
+        'get-order',
+        httpEvent('/orders/250101_unknown', { appTransId: '250101_unknown' }),
+      );
+      expect(result.statusCode).toBe(404);
+      expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
 
-  it('carries the demo pages as they are in web/ when bundled', async () => {
-    const fromSource = makePagesHandler({
-      pages: await readWebPages(),
-      config: { merchantName: 'ZaloPay QR demo' },
-    });
-    for (const path of ['/', '/result']) {
-      const bundled = await invoke('pages', httpEvent(path));
-      expect(bundled).toMatchObject({
-        statusCode: 200,
-        headers: { 'content-type': 'text/html; charset=utf-8' },
+  it(
+    'carries the demo pages as they are in web/ when bundled',
+    async () => {
+      const fromSource = makePagesHandler({
+        pages: await readWebPages(),
+        config: { merchantName: 'ZaloPay QR demo' },
       });
-      const expected = (await fromSource(httpEvent(path) as never, {} as never)) as { body: string };
-      expect(bundled.body).toBe(expected.body);
-    }
-  });
+      for (const path of ['/', '/result']) {
+        const bundled = await invoke('pages', httpEvent(path));
+        expect(bundled).toMatchObject({
+          statusCode: 200,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
+        const expected = (await fromSource(httpEvent(path) as never, {} as never)) as { body: string };
+        expect(bundled.body).toBe(expected.body);
+      }
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
 
   it('holds only the AWS SDK clients each function uses', () => {
     const clients = (name: FunctionName) => {

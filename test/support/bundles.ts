@@ -39,6 +39,8 @@ export const lambdaEnvironment = (): Record<string, string> => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
   PUBLIC_BASE_URL: 'https://api.example.com',
+  // The stack sets it for every function (infra/settings.ts); loadConfig has no default for it.
+  ZALOPAY_API_BASE: 'https://sb-openapi.zalopay.vn',
   [AWS_ENV.tableName]: 'orders',
   [AWS_ENV.secretArn]: 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-AbCdEf',
   [AWS_ENV.scheduleGroup]: 'checks',
