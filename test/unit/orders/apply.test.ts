@@ -18,7 +18,7 @@ const PAID: OrderEvent = {
 const bumped = (order: Order): Order => ({ ...order, version: order.version + 1 });
 
 describe('applyEvent', () => {
-  it('writes the decided order, conditional on the status and version it decided on', async () => {
+  it('writes the order the state machine decides, and answers with it and the status it left', async () => {
     const { deps, store } = world();
     store.put(anOrder());
 

@@ -227,9 +227,10 @@ describe('handleCallback', () => {
   it('a history failure after the payment is applied propagates; the retry is recorded as a duplicate', async () => {
     const { deps, store } = world();
     store.put(anOrder());
-    store.failNext('appendHistory', new Error('InternalServerError'));
+    const outage = new Error('InternalServerError');
+    store.failNext('appendHistory', outage);
 
-    await expect(handleCallback(deps, callback())).rejects.toThrow('InternalServerError');
+    await expect(handleCallback(deps, callback())).rejects.toBe(outage);
     expect(store.peek(ID)?.status).toBe('PAID');
     expect(store.peekHistory(ID)).toEqual([]);
 

@@ -249,7 +249,10 @@ describe('createOrder', () => {
     const { deps, store, zalopay } = world();
     store.beforeNext('create', (order) => store.put({ ...order, amount: 1 }));
 
-    await expect(createOrder(deps, { amount: 50_000 })).rejects.toThrow(/collision/);
+    await expect(createOrder(deps, { amount: 50_000 })).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(/collision/),
+    );
 
     expect(zalopay.calls).toEqual([]);
   });

@@ -313,9 +313,10 @@ describe('checkStatus', () => {
     const { deps, store, zalopay, scheduler } = world();
     store.put(longLived());
     zalopay.script('queryOrder', queryAnswer({ returnCode: 3 }));
-    scheduler.failNext(new Error('ThrottlingException'));
+    const throttled = new Error('ThrottlingException');
+    scheduler.failNext(throttled);
 
-    await expect(checkStatus(deps, ID, SCHEDULED)).rejects.toThrow('ThrottlingException');
+    await expect(checkStatus(deps, ID, SCHEDULED)).rejects.toBe(throttled);
 
     expect(await store.listDueChecks(at(1260).toISOString(), 10)).toEqual([
       { appTransId: ID, attempt: 2, at: at(1260).toISOString() },
