@@ -5,6 +5,16 @@ import { ZaloPayUnavailableError } from '../../../shared/core/zalopay/errors';
 import { queryAnswer } from '../../support/memory';
 import { anOrder, at } from '../../support/orders';
 
+/** The message `run` throws, if it throws. */
+const thrownBy = (run: () => void): string | undefined => {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+};
+
 /**
  * What the in-memory adapters add for tests: scripting, recording and faults. Their port
  * semantics are specified by test/integration/store/contract.test.ts.
@@ -20,7 +30,7 @@ describe('ScriptedZaloPay', () => {
     for (let n = 0; n < 4; n++) codes.push((await zalopay.queryOrder('o')).returnCode);
 
     expect(codes).toEqual([1, 2, 3, 3]);
-    expect(() => zalopay.verify()).not.toThrow();
+    expect(thrownBy(() => zalopay.verify())).toBeUndefined();
   });
 
   it('throws a scripted error, and answers from a function of the request', async () => {
@@ -59,15 +69,16 @@ describe('ScriptedZaloPay', () => {
   it('fails an unscripted call, and verify reports it even when the caller swallowed the error', async () => {
     const zalopay = new ScriptedZaloPay();
 
-    await expect(zalopay.queryOrder('o')).rejects.toBeInstanceOf(UnscriptedCallError);
+    const error = await zalopay.queryOrder('o').catch((e: unknown) => e);
 
-    expect(() => zalopay.verify()).toThrow(/unscripted queryOrder\("o"\)/);
+    expect(error).toBeInstanceOf(UnscriptedCallError);
+    expect(thrownBy(() => zalopay.verify())).toMatch(/unscripted queryOrder\("o"\)/);
   });
 
   it('verify reports scripted answers nobody asked for', () => {
     const zalopay = new ScriptedZaloPay().script('queryOrder', queryAnswer(), queryAnswer());
 
-    expect(() => zalopay.verify()).toThrow(/2 scripted queryOrder answer\(s\) never asked for/);
+    expect(thrownBy(() => zalopay.verify())).toMatch(/2 scripted queryOrder answer\(s\) never asked for/);
   });
 });
 
