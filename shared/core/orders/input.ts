@@ -43,6 +43,19 @@ const metadata = z.record(
 );
 
 /**
+ * No `__proto__` key. JSON.parse makes it an own key, but copying the object (zod's record does)
+ * sets the copy's prototype instead, so it would vanish without a word: refused, as it is at the
+ * top level and in items, whose strict schemas refuse every unknown key.
+ */
+const withoutProtoKey = z.unknown().check(
+  z.superRefine((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not an allowed key', input: value });
+    }
+  }),
+);
+
+/**
  * The `POST /orders` body schema for this deployment's limits (docs/http-api.md). Unknown fields are
  * refused; the items must add up to the amount and fit ZaloPay's 2048-character `item` field.
  */
@@ -60,11 +73,8 @@ export const newOrderSchema = (
           z.maxLength(2048, 'must be at most 2048 characters'),
           z.refine(isHttpUrl, 'must be an http(s) URL'),
           z.refine(
-            (u) =>
-              !isHttpUrl(u) ||
-              !config.returnUrlOrigins ||
-              config.returnUrlOrigins.includes(new URL(u).origin),
-            'must point to an allowed origin (RETURN_URL_ORIGINS)',
+            (u) => !isHttpUrl(u) || config.returnUrlOrigins.includes(new URL(u).origin),
+            `must be on ${config.returnUrlOrigins.join(' or ')}; RETURN_URL_ORIGINS allows other origins`,
           ),
         ),
       ),
@@ -73,10 +83,13 @@ export const newOrderSchema = (
       ),
       expireDurationSeconds: z.optional(integer(300, 86_400)),
       metadata: z.optional(
-        metadata.check(
-          z.refine(
-            (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
-            `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+        z.pipe(
+          withoutProtoKey,
+          metadata.check(
+            z.refine(
+              (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
+              `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+            ),
           ),
         ),
       ),

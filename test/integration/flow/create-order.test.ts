@@ -15,7 +15,11 @@ const counting = (client: ZaloPayGateway): ZaloPayGateway => ({
 });
 
 const app = useLocalApp(
-  { STATUS_CHECK_DELAY_SECONDS: '3600', ZALOPAY_TIMEOUT_MS: '1000' },
+  {
+    STATUS_CHECK_DELAY_SECONDS: '3600',
+    ZALOPAY_TIMEOUT_MS: '1000',
+    RETURN_URL_ORIGINS: 'https://shop.example',
+  },
   { wrapZaloPay: counting },
 );
 const api = http(() => app().url);
