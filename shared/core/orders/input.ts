@@ -35,11 +35,31 @@ const item = z.strictObject({
   quantity: integer(1, 100_000),
 });
 
+/**
+ * A number every store keeps exactly as given: an integer JavaScript holds without rounding, or a
+ * fraction within DynamoDB's magnitudes (1e-130 to 1e125); anything else would be rounded or
+ * refused by the table after the order was accepted.
+ */
+const storableNumber = (n: number): boolean =>
+  Number.isInteger(n) ? Number.isSafeInteger(n) : Math.abs(n) > 1e-130 && Math.abs(n) < 1e125;
+
 const metadata = z.record(
   z.string().check(z.minLength(1), z.maxLength(64)),
-  z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean(), z.null()], {
-    error: 'must be a string, number, boolean or null (flat, no nesting)',
-  }),
+  z.union(
+    [
+      z.string().check(z.maxLength(512)),
+      z
+        .number()
+        .check(
+          z.refine(storableNumber, 'must be a safe integer, or a fraction between 1e-130 and 1e125 in size'),
+        ),
+      z.boolean(),
+      z.null(),
+    ],
+    {
+      error: 'must be a string, number, boolean or null (flat, no nesting)',
+    },
+  ),
 );
 
 /**
