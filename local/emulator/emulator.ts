@@ -499,7 +499,7 @@ export class ZaloPayEmulator {
     const target = redirectUrlOf(order);
     if (target) {
       target.search = target.search ? `${target.search}&${query}` : `?${query}`;
-      res.writeHead(303, { location: target.toString(), 'cache-control': 'no-store' });
+      res.writeHead(303, { location: target.toString(), 'cache-control': 'no-store', ...NOSNIFF });
       res.end();
       return;
     }
