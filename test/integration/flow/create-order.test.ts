@@ -18,7 +18,11 @@ const counting = (client: ZaloPayGateway): ZaloPayGateway => ({
 // a loaded machine; the delayed one of the timeout tests (ZALOPAY_LATE_MS) comes after it.
 const ZALOPAY_LATE_MS = 2300;
 const app = useLocalApp(
-  { STATUS_CHECK_DELAY_SECONDS: '3600', ZALOPAY_TIMEOUT_MS: '2000' },
+  {
+    STATUS_CHECK_DELAY_SECONDS: '3600',
+    ZALOPAY_TIMEOUT_MS: '2000',
+    RETURN_URL_ORIGINS: 'https://shop.example',
+  },
   { wrapZaloPay: counting },
 );
 const api = http(() => app().url);
