@@ -27,6 +27,13 @@ const schema = z.object({
   MERCHANT_API_KEY: unlessEmpty(z.string()),
   DATA_DIR: unlessEmpty(z.string()),
   SWEEP_INTERVAL_SECONDS: unlessEmpty(z.coerce.number().check(z.positive())),
+  EMULATOR_APP_CALLBACK_URL: unlessEmpty(
+    z
+      .string()
+      .check(
+        z.refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s) URL'),
+      ),
+  ),
 });
 
 /** What only the local runtime reads from the environment, besides the app settings of `loadConfig`. */
@@ -41,6 +48,11 @@ export interface LocalSettings {
   /** Where dynalite keeps its data; in memory when unset. */
   dataDir: string | undefined;
   sweepIntervalSeconds: number;
+  /**
+   * The callback URL registered for the app at the emulator (ZaloPay's merchant-portal setting),
+   * for orders created without `callback_url`; unset: this runtime's own callback URL.
+   */
+  emulatorAppCallbackUrl: string | undefined;
 }
 
 /** The local settings, or a ConfigError naming every bad variable (never its value: keys are secret). */
@@ -58,6 +70,7 @@ export const localSettings = (env: Env): LocalSettings => {
     merchantApiKey: c.MERCHANT_API_KEY ?? 'dev-merchant-key',
     dataDir: c.DATA_DIR,
     sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS ?? 300,
+    emulatorAppCallbackUrl: c.EMULATOR_APP_CALLBACK_URL,
   };
 };
 
