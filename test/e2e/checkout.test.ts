@@ -37,6 +37,15 @@ interface OrderView {
 const orderView = async (appTransId: string): Promise<OrderView> =>
   (await fetch(`${app().url}/orders/${appTransId}`)).json() as Promise<OrderView>;
 
+/** What settled the order: the `trigger` of its last transition (merchant `GET …/history`). */
+const settledByTrigger = async (appTransId: string): Promise<string | undefined> => {
+  const response = await fetch(`${app().url}/orders/${appTransId}/history`, {
+    headers: { 'x-api-key': 'dev-merchant-key' },
+  });
+  const { transitions } = (await response.json()) as { transitions: { to: string; trigger: string }[] };
+  return transitions.at(-1)?.trigger;
+};
+
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true });
 
 const qrImageLoaded = (page: Page) =>
@@ -118,7 +127,7 @@ describe('the checkout in Chromium', () => {
     await screenshot(result, 'result-paid', 'result-paid');
   });
 
-  it('callback lost: the status check finds the payment and both pages say paid', async () => {
+  it('callback lost: the redirect back to the shop queries ZaloPay and both pages say paid', async () => {
     const page = await browser.newPage();
     const appTransId = await payWithZaloPay(page, app().url);
     await qrImageLoaded(page);
@@ -134,6 +143,26 @@ describe('the checkout in Chromium', () => {
     await heading(page, 'Thanh toán thành công').waitFor();
 
     expect(await orderView(appTransId)).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    expect(await settledByTrigger(appTransId)).toBe('redirect');
+    expect(app().emulator.callbackLog.some((c) => c.appTransId === appTransId)).toBe(false);
+  });
+
+  it('buyer closes the app after paying: no callback, no redirect; the status check settles it', async () => {
+    const page = await browser.newPage();
+    const appTransId = await payWithZaloPay(page, app().url);
+    await markWindow(page);
+
+    const phone = await browser.newPage(PHONE);
+    await phone.goto((await orderView(appTransId)).orderUrl);
+    await phone.getByLabel(/Người mua đóng ứng dụng/).check();
+    await phone.getByRole('button', { name: /^Thanh toán/ }).click();
+    await phone.getByRole('heading', { name: /^Đã thanh toán, ứng dụng đã đóng/ }).waitFor();
+    expect(phone.url()).not.toMatch(/\/result\?/);
+
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(await windowMark(page)).toBe('no reload');
+    expect(await orderView(appTransId)).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    expect(await settledByTrigger(appTransId)).toBe('schedule');
     expect(app().emulator.callbackLog.some((c) => c.appTransId === appTransId)).toBe(false);
   });
 
