@@ -1,3 +1,6 @@
+import * as z from 'zod/mini';
+import { described, isoTimestamp } from '../schemas';
+
 /** The order lifecycle of docs/state-machine.md. */
 export const ORDER_STATUSES = [
   'CREATING',
@@ -10,6 +13,13 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** An order status as the API shows it. */
+export const orderStatusSchema = described(z.enum(ORDER_STATUSES), {
+  description:
+    'CREATING: stored, ZaloPay not yet answered; PENDING: waiting for the payment; PAID; FAILED; ' +
+    'EXPIRED; REVIEW: a person must look (see review.reason); REFUNDED (docs/state-machine.md).',
+});
+
 /** Statuses whose outcome at ZaloPay is still open: only these are status-checked. */
 const UNSETTLED_STATUSES: readonly OrderStatus[] = ['CREATING', 'PENDING'];
 export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.includes(status);
@@ -18,7 +28,15 @@ export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.
  * Why an order needs a person: the amount paid differs, money arrived after we closed the order,
  * the outcome stayed unknown for 47 h, or ZaloPay reported a payment for an order we never stored.
  */
-export type ReviewReason = 'AMOUNT_MISMATCH' | 'PAID_AFTER_CLOSE' | 'UNRESOLVED' | 'ORPHAN_PAYMENT';
+export const reviewReasonSchema = described(
+  z.enum(['AMOUNT_MISMATCH', 'PAID_AFTER_CLOSE', 'UNRESOLVED', 'ORPHAN_PAYMENT']),
+  {
+    description:
+      'Why a person must look: the amount paid differs, money arrived after we closed the order, the ' +
+      'outcome stayed unknown for 47 h, or a payment for an order we never stored (docs/state-machine.md).',
+  },
+);
+export type ReviewReason = z.output<typeof reviewReasonSchema>;
 
 export interface OrderItem {
   id?: string;
@@ -73,20 +91,34 @@ export interface Order {
   nextCheck?: { attempt: number; at: string };
 }
 
-/** One line of an order's append-only history: something ZaloPay told us, and what it did. */
-export interface HistoryEntry {
-  at: string;
-  /** What was observed. */
-  kind: 'CREATE' | 'CALLBACK' | 'QUERY' | 'REDIRECT' | 'REFUND';
-  /** Who caused it: a callback, a scheduled check, the sweeper, a merchant, a redirect. */
-  trigger?: string;
-  /** The observation: codes, amounts, ids; for a callback the raw verified `data` and `mac`. */
-  detail: Readonly<Record<string, unknown>>;
-  /** The status change it caused, if any. */
-  outcome: 'CHANGED' | 'DUPLICATE' | 'NO_CHANGE' | 'CREATED';
-  from?: OrderStatus;
-  to?: OrderStatus;
-}
+/**
+ * One line of an order's append-only history: something ZaloPay told us, and what it did. Stored as
+ * it is and answered as it is by `GET /orders/{appTransId}/history`.
+ */
+export const historyEntrySchema = z.strictObject({
+  at: isoTimestamp('When it was recorded.'),
+  kind: described(z.enum(['CREATE', 'CALLBACK', 'QUERY', 'REDIRECT', 'REFUND']), {
+    description: 'What was observed.',
+  }),
+  trigger: z.optional(
+    described(z.string(), {
+      description: 'Who caused it: callback, schedule, sweeper, merchant or redirect.',
+      examples: ['callback'],
+    }),
+  ),
+  detail: described(z.record(z.string(), z.unknown()), {
+    description:
+      "The observation: ZaloPay's codes, amounts, ids; for a callback its verified `data` and `mac` " +
+      'as received, as proof.',
+  }),
+  outcome: described(z.enum(['CHANGED', 'DUPLICATE', 'NO_CHANGE', 'CREATED']), {
+    description:
+      'CHANGED the status (from → to), DUPLICATE of what was known, NO_CHANGE, or CREATED an orphan.',
+  }),
+  from: z.optional(orderStatusSchema),
+  to: z.optional(orderStatusSchema),
+});
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
 
 /** Whether a buyer can still pay an order, and if not, why (said to the buyer). */
 export type Payability =
