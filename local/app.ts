@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as createOrder } from '../functions/create-order';
 import { makeHandler as getOrder } from '../functions/get-order';
+import { apiDocument } from '../functions/openapi';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
@@ -152,6 +153,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     sleep: (ms: number) => inFlight.sleep(ms),
     sweep: DEFAULT_SWEEP,
     pages: await readWebPages(),
+    apiDocument: () => apiDocument({ ...config, urls: config }),
   };
 
   const functions: Record<HttpFunction, HttpHandler> = {
