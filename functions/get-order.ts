@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { errorAnswers, jsonAnswer, type OperationContract } from '../shared/adapters/http/contract';
 import { json, notFound } from '../shared/adapters/http/errors';
 import { httpErrors } from '../shared/adapters/http/middleware';
-import { appTransIdOf } from '../shared/adapters/http/params';
+import { readableAppTransIdOf } from '../shared/adapters/http/params';
 import { parseOrThrow } from '../shared/adapters/http/validation';
 import type { Log } from '../shared/core/observability';
 import { EXAMPLE_BASE_URL, EXAMPLE_PAID, EXAMPLE_PAID_AFTER_CLOSE } from '../shared/core/orders/examples';
@@ -16,6 +16,8 @@ import { described, intBetween } from '../shared/core/schemas';
 export interface Deps extends ReadDeps {
   log: Log;
   config: { publicBaseUrl: string };
+  /** Only read for an id we never issued (an orphan payment's), which only the merchant may read. */
+  merchantApiKey: () => Promise<string>;
 }
 
 /** Long-polls stay well inside API Gateway's 30 s integration timeout. */
@@ -39,12 +41,13 @@ const query = z.strictObject({
 /**
  * `GET /orders/{appTransId}`, with `?wait=N&status=S` answering as soon as the status is no longer
  * S, or after N seconds (docs/http-api.md). Without `status`, it waits for a change from the current one.
+ * An id we never issued (an orphan payment's) is answered only with the merchant's `x-api-key`.
  */
 export const makeHandler = (deps: Deps) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(httpErrors(deps))
     .handler(async (event) => {
-      const appTransId = appTransIdOf(event);
+      const appTransId = await readableAppTransIdOf(event, deps.merchantApiKey);
       const { wait, status } = parseOrThrow(query, event.queryStringParameters ?? {});
       let order = await deps.store.get(appTransId);
       if (order && wait) {
@@ -61,8 +64,11 @@ export const contract = (): OperationContract => ({
   description:
     'The order as a client may see it. With `wait`, a long-poll: the answer comes as soon as the ' +
     'status is no longer `status` (or the one first read), or after `wait` seconds with the order ' +
-    'as it is, so a page shows the result without reloading and without hammering the API.',
+    'as it is, so a page shows the result without reloading and without hammering the API. The id is the ' +
+    "buyer's capability: ours need no key; any other id ZaloPay may send (an orphan payment's) is answered " +
+    'only with the merchant `x-api-key`, and is a 404 without it.',
   tag: 'Orders',
+  auth: 'optional',
   query,
   responses: {
     200: jsonAnswer('The order.', orderViewSchema, {

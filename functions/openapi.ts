@@ -6,12 +6,19 @@ import type { AppConfig } from '../shared/core/config';
 import { eventEnvelopeSchema, eventIdSchema } from '../shared/core/events';
 import { callbackAnswerSchema } from '../shared/core/orders/callback';
 import { newOrderSchema } from '../shared/core/orders/input';
-import { historyEntrySchema, orderStatusSchema, reviewReasonSchema } from '../shared/core/orders/model';
+import {
+  historyEntrySchema,
+  orderStatusSchema,
+  reviewReasonSchema,
+  transitionSchema,
+} from '../shared/core/orders/model';
 import { createdOrderViewSchema, orderViewSchema } from '../shared/core/orders/view';
+import { reviewEntrySchema } from '../shared/core/ports/store';
 import { callbackBodySchema } from '../shared/core/zalopay/callback';
 import * as callback from './callback';
 import * as createOrder from './create-order';
 import * as getOrder from './get-order';
+import * as listReviews from './list-reviews';
 import * as orderHistory from './order-history';
 import * as pages from './pages';
 import * as qr from './qr';
@@ -41,6 +48,7 @@ const contracts = (
   'GET /orders/{appTransId}/qr': qr.contract(),
   'POST /orders/{appTransId}/sync': syncOrder.contract(),
   'GET /orders/{appTransId}/history': orderHistory.contract(),
+  'GET /reviews': listReviews.contract(),
   'GET /zalopay/redirect': redirect.contract(),
   'GET /openapi.json': pages.apiDocumentContract(),
   'GET /': pages.checkoutContract(),
@@ -143,6 +151,9 @@ export const apiDocument = (config: DocumentConfig): Record<string, unknown> => 
       ReviewReason: reviewReasonSchema,
       OrderHistory: orderHistory.orderHistorySchema,
       HistoryEntry: historyEntrySchema,
+      Transition: transitionSchema,
+      ReviewPage: listReviews.reviewPageSchema,
+      ReviewEntry: reviewEntrySchema,
       Error: errorBodySchema,
       CallbackBody: callbackBodySchema,
       CallbackAnswer: callbackAnswerSchema,
@@ -151,7 +162,9 @@ export const apiDocument = (config: DocumentConfig): Record<string, unknown> => 
     pathParameters: {
       appTransId: {
         description:
-          'The order, as `POST /orders` named it. An id that is not a stored order is a 404, whatever its shape.',
+          'The order, as `POST /orders` named it (`yymmdd_` and random characters). The merchant routes, and ' +
+          '`GET /orders/{appTransId}` with the API key, also take any other id ZaloPay may send (an orphan ' +
+          "payment's). An id that is not a stored order is a 404, whatever its shape.",
         schema: appTransIdSchema,
       },
     },

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { errorAnswers, jsonAnswer, type OperationContract } from '../shared/adapters/http/contract';
 import { json, notFound } from '../shared/adapters/http/errors';
 import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
-import { appTransIdOf } from '../shared/adapters/http/params';
+import { anyAppTransIdOf } from '../shared/adapters/http/params';
 import { EXAMPLE_BASE_URL, EXAMPLE_PAID } from '../shared/core/orders/examples';
 import { checkStatus, type StatusCheckDeps } from '../shared/core/orders/status-check';
 import { orderViewSchema, toOrderView } from '../shared/core/orders/view';
@@ -19,7 +19,7 @@ export const makeHandler = (deps: Deps) =>
     .use(httpErrors(deps))
     .use(apiKeyAuth({ apiKey: deps.merchantApiKey }))
     .handler(async (event) => {
-      const order = await checkStatus(deps, appTransIdOf(event), { kind: 'merchant' });
+      const order = await checkStatus(deps, anyAppTransIdOf(event), { kind: 'merchant' });
       if (!order) throw notFound();
       return json(200, toOrderView(order, deps.config.publicBaseUrl));
     });

@@ -45,8 +45,11 @@ export interface OperationContract {
   summary: string;
   description: string;
   tag: string;
-  /** `merchant`: the merchant's `x-api-key` is required. */
-  auth?: 'merchant';
+  /**
+   * `merchant`: the merchant's `x-api-key` is required; `optional`: the key widens what the route
+   * answers (an orphan payment's order), and no key is needed otherwise.
+   */
+  auth?: 'merchant' | 'optional';
   /** The strict object the handler parses the query string with: one parameter per property. */
   query?: z.ZodMiniObject;
   /** Request headers (the API key is the security scheme's, not listed here). */

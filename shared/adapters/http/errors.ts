@@ -41,6 +41,10 @@ export const API_ERRORS = {
       'No usable answer from ZaloPay (504: timed out; 503: unreachable, or not its JSON). The outcome ' +
       'is unknown: the order `appTransId` stays CREATING until its status check settles it.',
   },
+  STARTING_UP: {
+    status: [503],
+    when: 'Local runtime only: it is still starting (with `Retry-After`); try again in a moment.',
+  },
   INTERNAL: { status: [500], when: 'Anything unexpected; the body is generic, the error goes to the log.' },
 } as const satisfies Record<string, { status: readonly number[]; when: string }>;
 
@@ -142,9 +146,13 @@ export const validationFailed = (
   message = 'the request is not valid',
 ): ApiError => new ApiError(400, 'VALIDATION_FAILED', message, { details });
 
+/** On every answer of ours: a browser must never read a body as another type than the one we say. */
+export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
+
 export const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
+  ...NOSNIFF,
 } as const;
 
 /** A JSON response with our standard headers. */

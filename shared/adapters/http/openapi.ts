@@ -34,7 +34,7 @@ export interface DocumentSpec {
   components: Readonly<Record<string, Schema>>;
   /** The schema of each `{name}` of the paths. */
   pathParameters: Readonly<Record<string, { description: string; schema: Schema }>>;
-  /** The `x-api-key` scheme of `auth: 'merchant'` operations. */
+  /** The `x-api-key` scheme of `auth: 'merchant'` (and `'optional'`) operations. */
   apiKey: { header: string; description: string };
   operations: readonly DocumentOperation[];
   /** Requests we send (OpenAPI 3.1 `webhooks`): their body is our output. */
@@ -42,6 +42,15 @@ export interface DocumentSpec {
 }
 
 const MERCHANT_SCHEME = 'merchantApiKey';
+
+/** Headers on every answer we give. */
+const ANSWER_HEADERS: Readonly<Record<string, HeaderContract>> = {
+  'X-Content-Type-Options': {
+    description: 'No MIME sniffing: a browser reads the body only as the type we state.',
+    schema: { raw: { const: 'nosniff' } },
+    required: true,
+  },
+};
 const COMPONENT = '#/components/schemas/';
 /** Synthetic ids of unnamed schemas during conversion; none may survive into the document. */
 const ANONYMOUS = '~';
@@ -261,6 +270,8 @@ const operation = (contract: OperationContract, lookup: Lookup, requestIo: Io, p
     description: contract.description,
     tags: [contract.tag],
     ...(contract.auth === 'merchant' ? { security: [{ [MERCHANT_SCHEME]: [] }] } : {}),
+    // An empty requirement first: anyone may call; the key is one of the accepted alternatives.
+    ...(contract.auth === 'optional' ? { security: [{}, { [MERCHANT_SCHEME]: [] }] } : {}),
     ...(parameters.length + queryParameters.length + headerParameters.length > 0
       ? { parameters: [...parameters, ...queryParameters, ...headerParameters] }
       : {}),
@@ -274,23 +285,24 @@ const operation = (contract: OperationContract, lookup: Lookup, requestIo: Io, p
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(contract.responses).map(([status, response]) => [
-        status,
-        {
-          description: response.description,
-          ...(response.headers
-            ? {
-                headers: Object.fromEntries(
-                  Object.entries(response.headers).map(([name, h]) => [
-                    name,
-                    headerObject(h, lookup, answerIo),
-                  ]),
-                ),
-              }
-            : {}),
-          ...(response.content ? { content: content(response.content, lookup, answerIo) } : {}),
-        },
-      ]),
+      Object.entries(contract.responses).map(([status, response]) => {
+        // Every answer of ours carries nosniff (errors.ts NOSNIFF); a webhook's answer is the receiver's.
+        const headers = requestIo === 'input' ? { ...response.headers, ...ANSWER_HEADERS } : response.headers;
+        return [
+          status,
+          {
+            description: response.description,
+            ...(headers && Object.keys(headers).length > 0
+              ? {
+                  headers: Object.fromEntries(
+                    Object.entries(headers).map(([name, h]) => [name, headerObject(h, lookup, answerIo)]),
+                  ),
+                }
+              : {}),
+            ...(response.content ? { content: content(response.content, lookup, answerIo) } : {}),
+          },
+        ];
+      }),
     ),
   };
 };

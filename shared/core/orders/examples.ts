@@ -33,6 +33,16 @@ export const EXAMPLE_PENDING: Order = {
   zpTransToken: 'AC4kTq9ZbX2mLp7RvN3sWc0e',
   refundedAmount: 0,
   nextCheck: { attempt: 1, at: '2026-11-28T03:40:05.118Z' },
+  transitions: [
+    { at: '2026-11-28T03:20:05.118Z', to: 'CREATING', trigger: 'create', evidence: {} },
+    {
+      at: '2026-11-28T03:20:05.402Z',
+      from: 'CREATING',
+      to: 'PENDING',
+      trigger: 'create',
+      evidence: { returnCode: 1, zpTransToken: 'AC4kTq9ZbX2mLp7RvN3sWc0e' },
+    },
+  ],
 };
 
 /** The same order once the callback said ZaloPay took the money. */
@@ -46,6 +56,19 @@ export const EXAMPLE_PAID: Order = {
   paidAt: '2026-11-28T03:21:06.000Z',
   settledBy: 'callback',
   nextCheck: undefined,
+  transitions: [
+    ...(EXAMPLE_PENDING.transitions ?? []),
+    {
+      at: '2026-11-28T03:21:07.512Z',
+      from: 'PENDING',
+      to: 'PAID',
+      trigger: 'callback',
+      evidence: {
+        data: `{"app_id":2553,"app_trans_id":"${appTransId}","app_time":1795836005118,"app_user":"khach-42","amount":50000,…}`,
+        mac: 'b8a5c1f0…',
+      },
+    },
+  ],
 };
 
 /** Paid after we had closed it as expired: kept, and flagged for a person. */

@@ -45,12 +45,45 @@ const item = described(
   { description: 'A line of the order; sent to ZaloPay in its `item` field.' },
 );
 
+/**
+ * A number every store keeps exactly as given: an integer JavaScript holds without rounding, or a
+ * fraction within DynamoDB's magnitudes (1e-130 to 1e125); anything else would be rounded or
+ * refused by the table after the order was accepted.
+ */
+const storableNumber = (n: number): boolean =>
+  Number.isInteger(n) ? Number.isSafeInteger(n) : Math.abs(n) > 1e-130 && Math.abs(n) < 1e125;
+
 const metadata = z.record(
   z.string().check(z.minLength(1), z.maxLength(64)),
-  z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean(), z.null()], {
-    error: 'must be a string, number, boolean or null (flat, no nesting)',
-  }),
+  z.union(
+    [
+      z.string().check(z.maxLength(512)),
+      z
+        .number()
+        .check(
+          z.refine(storableNumber, 'must be a safe integer, or a fraction between 1e-130 and 1e125 in size'),
+        ),
+      z.boolean(),
+      z.null(),
+    ],
+    {
+      error: 'must be a string, number, boolean or null (flat, no nesting)',
+    },
+  ),
 );
+
+/**
+ * No `__proto__` key. JSON.parse makes it an own key, but copying the object (zod's record does)
+ * sets the copy's prototype instead, so it would vanish without a word: refused, as it is at the
+ * top level and in items, whose strict schemas refuse every unknown key. A transform, so that the
+ * API document describes the record it leads to (zod documents a pipe's input by its output then).
+ */
+const withoutProtoKey = z.transform((value: unknown, ctx) => {
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+    ctx.issues.push({ code: 'custom', path: ['__proto__'], message: 'is not an allowed key', input: value });
+  }
+  return value;
+});
 
 /**
  * The `POST /orders` body schema for this deployment's limits (docs/http-api.md). Unknown fields are
@@ -91,17 +124,14 @@ export const newOrderSchema = (
               z.maxLength(2048, 'must be at most 2048 characters'),
               z.refine(isHttpUrl, 'must be an http(s) URL'),
               z.refine(
-                (u) =>
-                  !isHttpUrl(u) ||
-                  !config.returnUrlOrigins ||
-                  config.returnUrlOrigins.includes(new URL(u).origin),
-                'must point to an allowed origin (RETURN_URL_ORIGINS)',
+                (u) => !isHttpUrl(u) || config.returnUrlOrigins.includes(new URL(u).origin),
+                `must be on ${config.returnUrlOrigins.join(' or ')}; RETURN_URL_ORIGINS allows other origins`,
               ),
             ),
             {
-              description: `Where the buyer lands after paying: an http(s) URL${
-                config.returnUrlOrigins ? ` on ${config.returnUrlOrigins.join(', ')}` : ''
-              } (RETURN_URL_ORIGINS). Default: our /result page.`,
+              description: `Where the buyer lands after paying: an http(s) URL on ${config.returnUrlOrigins.join(
+                ', ',
+              )} (RETURN_URL_ORIGINS). Default: our /result page.`,
               format: 'uri',
               examples: ['https://shop.example/thanks'],
             },
@@ -123,16 +153,20 @@ export const newOrderSchema = (
         ),
         metadata: z.optional(
           described(
-            metadata.check(
-              z.refine(
-                (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
-                `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+            z.pipe(
+              withoutProtoKey,
+              metadata.check(
+                z.refine(
+                  (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
+                  `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+                ),
               ),
             ),
             {
               description:
-                `A flat object, at most ${METADATA_JSON_MAX} characters of JSON. Kept with our order only, ` +
-                'never sent to ZaloPay.',
+                `A flat object, at most ${METADATA_JSON_MAX} characters of JSON; numbers are safe integers or ` +
+                'fractions between 1e-130 and 1e125 in size, so that they are stored exactly. Kept with our ' +
+                'order only, never sent to ZaloPay.',
               examples: [{ cartId: 'c-42' }],
             },
           ),

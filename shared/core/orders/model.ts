@@ -26,17 +26,78 @@ export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.
 
 /**
  * Why an order needs a person: the amount paid differs, money arrived after we closed the order,
- * the outcome stayed unknown for 47 h, or ZaloPay reported a payment for an order we never stored.
+ * the outcome stayed unknown for 47 h, ZaloPay reported a payment for an order we never stored,
+ * or ZaloPay signed a callback we cannot read.
  */
 export const reviewReasonSchema = described(
-  z.enum(['AMOUNT_MISMATCH', 'PAID_AFTER_CLOSE', 'UNRESOLVED', 'ORPHAN_PAYMENT']),
+  z.enum(['AMOUNT_MISMATCH', 'PAID_AFTER_CLOSE', 'UNRESOLVED', 'ORPHAN_PAYMENT', 'UNREADABLE_CALLBACK']),
   {
     description:
       'Why a person must look: the amount paid differs, money arrived after we closed the order, the ' +
-      'outcome stayed unknown for 47 h, or a payment for an order we never stored (docs/state-machine.md).',
+      'outcome stayed unknown for 47 h, a payment for an order we never stored, or a signed callback we cannot ' +
+      'read (docs/state-machine.md).',
   },
 );
 export type ReviewReason = z.output<typeof reviewReasonSchema>;
+
+/** Whether an order waits for a person: in REVIEW, or paid after we had closed it. */
+export const needsReview = (order: Pick<Order, 'status' | 'review'>): boolean =>
+  order.status === 'REVIEW' || order.review?.reason === 'PAID_AFTER_CLOSE';
+
+/** Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route. */
+export const triggerSchema = described(
+  z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant']),
+  { description: 'Who or what caused the change; `merchant` is the sync route.' },
+);
+export type Trigger = z.output<typeof triggerSchema>;
+
+/**
+ * The record of one change of an order, kept inside the order item and written by the very
+ * conditional write that makes the change, so no change can exist without its record. Answered as
+ * stored by `GET /orders/{appTransId}/history`.
+ */
+export const transitionSchema = described(
+  z.strictObject({
+    at: isoTimestamp('When the change was written.'),
+    from: z.optional(orderStatusSchema),
+    to: orderStatusSchema,
+    trigger: triggerSchema,
+    evidence: described(z.record(z.string(), z.unknown()), {
+      description:
+        "What justified it: ZaloPay's codes, ids and amounts; for a callback, its verified `data` and " +
+        '`mac` exactly as received (the proof).',
+    }),
+    review: z.optional(reviewReasonSchema),
+  }),
+  {
+    description:
+      "One change of status or review flag (docs/state-machine.md §5). `from` is absent on the record of the item's " +
+      'creation (a new order, an orphan payment); `review` is the flag the change set, when it set one.',
+  },
+);
+export type Transition = z.output<typeof transitionSchema>;
+
+/** Why a change is made: who caused it, and what it rests on. */
+export type Cause = Pick<Transition, 'trigger' | 'evidence'>;
+
+/**
+ * When the order came to need a person: the change that set its review, else its last update
+ * (orders stored before transitions existed). Orders that need no review have none.
+ */
+export const reviewSince = (order: Order): string | undefined => {
+  if (!needsReview(order)) return undefined;
+  const flagged = order.transitions?.findLast((t) => t.review !== undefined);
+  return flagged?.at ?? order.updatedAt;
+};
+
+/** The order keeps its last this many transitions; older ones are dropped (docs/state-machine.md §5). */
+export const MAX_TRANSITIONS = 20;
+
+/** `transitions` with `next` appended, the oldest dropped beyond {@link MAX_TRANSITIONS}. */
+export const withTransition = (
+  transitions: readonly Transition[] | undefined,
+  next: Transition,
+): Transition[] => [...(transitions ?? []), next].slice(-MAX_TRANSITIONS);
 
 export interface OrderItem {
   id?: string;
@@ -89,6 +150,11 @@ export interface Order {
   refundedAmount: number;
   /** The next status check while unsettled: the sweeper finds overdue ones by `at`. */
   nextCheck?: { attempt: number; at: string };
+  /**
+   * Every change of status or review flag, oldest first, the last {@link MAX_TRANSITIONS}. Absent
+   * only on orders stored before the field existed.
+   */
+  transitions?: readonly Transition[];
 }
 
 /**
