@@ -25,7 +25,10 @@ export interface Pages {
 export interface Deps {
   pages: Pages;
   config: { merchantName: string };
-  /** The API document served at `/openapi.json` (functions/openapi.ts), made at its first request. */
+  /**
+   * The API document served at `/openapi.json` (functions/openapi.ts), made at its first request;
+   * asynchronous so that a composition root can load the generator only then.
+   */
   apiDocument: () => unknown;
 }
 
@@ -67,8 +70,8 @@ export const makeHandler = (deps: Deps) => {
   const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName);
   const result = render(deps.pages.result, deps.pages, deps.config.merchantName);
   let document: APIGatewayProxyStructuredResultV2 | undefined;
-  const apiDocument = () => {
-    document ??= json(200, deps.apiDocument(), {
+  const apiDocument = async () => {
+    document ??= json(200, await deps.apiDocument(), {
       'cache-control': 'no-cache',
       // A public description of the API, which any viewer or generator may fetch.
       'access-control-allow-origin': '*',
