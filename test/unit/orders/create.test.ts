@@ -185,7 +185,7 @@ describe('createOrder', () => {
     await creationError(createOrder(deps, { amount: 50_000 }));
 
     expect(scheduler.requests).toEqual([]);
-    expect(await store.listDueChecks(at(86_400).toISOString(), 10)).toEqual([]);
+    expect((await store.listDueChecks(at(86_400).toISOString(), 10)).checks).toEqual([]);
   });
 
   it('no answer leaves the order CREATING, schedules its first check, and throws', async () => {
@@ -215,7 +215,7 @@ describe('createOrder', () => {
 
     expect(order.status).toBe('PENDING');
     expect(scheduler.scheduled).toEqual([]);
-    expect(await store.listDueChecks(at(1200).toISOString(), 10)).toEqual([
+    expect((await store.listDueChecks(at(1200).toISOString(), 10)).checks).toEqual([
       { appTransId: order.appTransId, attempt: 1, at: at(1200).toISOString() },
     ]);
     expect(log.lines).toContainEqual(
@@ -231,7 +231,7 @@ describe('createOrder', () => {
     const error = await creationError(createOrder(deps, { amount: 50_000 }));
 
     expect(error.cause).toBeInstanceOf(ZaloPayUnavailableError);
-    expect(await store.listDueChecks(at(1200).toISOString(), 10)).toHaveLength(1);
+    expect((await store.listDueChecks(at(1200).toISOString(), 10)).checks).toHaveLength(1);
   });
 
   it('an order that could not be stored is never sent to ZaloPay', async () => {
