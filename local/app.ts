@@ -12,7 +12,7 @@ import { makeHandler as qr } from '../functions/qr';
 import { makeHandler as redirect } from '../functions/redirect';
 import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
 import { makeHandler as statusCheck } from '../functions/status-check';
-import { DEFAULT_SWEEP, makeHandler as sweeper } from '../functions/sweeper';
+import { makeHandler as sweeper, sweepOptions } from '../functions/sweeper';
 import { makeHandler as syncOrder } from '../functions/sync-order';
 import { DynamoIdempotencyStore } from '../shared/adapters/dynamodb/idempotency-store';
 import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store';
@@ -150,7 +150,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     pollIntervalMs: config.longPollIntervalMs,
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),
-    sweep: DEFAULT_SWEEP,
+    sweep: sweepOptions(config.zalopayTimeoutMs),
     pages: await readWebPages(),
   };
 
@@ -170,8 +170,22 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const checkHandler = statusCheck(deps);
   runCheck = (request) => checkHandler(request, context('status-check'));
   const sweepHandler = sweeper(deps);
-  const sweep = async () => {
-    await sweepHandler({}, context('sweeper'));
+  // One sweep at a time, each with its period as its time budget, as the sweeper's reserved
+  // concurrency of 1 and its timeout shorter than its period make it on AWS.
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      const deadline = Date.now() + sweepIntervalSeconds * 1000;
+      try {
+        await sweepHandler(
+          {},
+          { ...context('sweeper'), getRemainingTimeInMillis: () => deadline - Date.now() },
+        );
+      } finally {
+        sweeping = undefined;
+      }
+    })();
+    return sweeping;
   };
   const sweepSafely = () =>
     inFlight.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
