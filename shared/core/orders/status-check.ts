@@ -128,8 +128,15 @@ const scheduleFollowUp = async (deps: StatusCheckDeps, current: Order, attempt: 
     countSettlement(deps, order);
     deps.log.error('order unresolved when the query window closes; needs review', { appTransId });
   } else if (order.nextCheck) {
-    await deps.scheduler.schedule({ appTransId, ...order.nextCheck, at: new Date(order.nextCheck.at) });
-    deps.metrics.count('StatusCheckScheduled');
+    try {
+      await deps.scheduler.schedule({ appTransId, ...order.nextCheck, at: new Date(order.nextCheck.at) });
+      deps.metrics.count('StatusCheckScheduled');
+    } catch (error) {
+      // The next check is recorded on the order, so the sweeper runs it once overdue. Failing the
+      // check would gain nothing: its retries find their attempt superseded and do nothing.
+      deps.metrics.count('StatusCheckScheduleFailed');
+      deps.log.error('could not schedule the next status check', { appTransId, ...order.nextCheck, error });
+    }
   }
   return order;
 };

@@ -207,7 +207,7 @@ describe('createOrder', () => {
   });
 
   it('a schedule that cannot be created is not fatal: the sweeper finds the order by its nextCheck', async () => {
-    const { deps, store, zalopay, scheduler, log } = world();
+    const { deps, store, zalopay, scheduler, log, metrics } = world();
     zalopay.script('createOrder', ACCEPTED);
     scheduler.failNext(new Error('ThrottlingException'));
 
@@ -221,6 +221,7 @@ describe('createOrder', () => {
     expect(log.lines).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'could not schedule the first status check' }),
     );
+    expect(metrics.counts.StatusCheckScheduleFailed).toBe(1);
   });
 
   it('without an answer and without a schedule, it still throws ZaloPay’s outcome, not the scheduler’s', async () => {

@@ -309,19 +309,24 @@ describe('checkStatus', () => {
     expect(scheduler.requests).toEqual([]);
   });
 
-  it('a schedule that cannot be created fails the check; the recorded next check is left to the sweeper', async () => {
-    const { deps, store, zalopay, scheduler } = world();
+  it('a schedule that cannot be created is counted and logged; the recorded next check is left to the sweeper', async () => {
+    const { deps, store, zalopay, scheduler, log, metrics } = world();
     store.put(longLived());
     zalopay.script('queryOrder', queryAnswer({ returnCode: 3 }));
-    const throttled = new Error('ThrottlingException');
-    scheduler.failNext(throttled);
+    scheduler.failNext(new Error('ThrottlingException'));
 
-    await expect(checkStatus(deps, ID, SCHEDULED)).rejects.toBe(throttled);
+    const order = await checkStatus(deps, ID, SCHEDULED);
 
+    expect(order).toMatchObject({ status: 'PENDING', nextCheck: { attempt: 2, at: at(1260).toISOString() } });
     expect((await store.listDueChecks(at(1260).toISOString(), 10)).checks).toEqual([
       { appTransId: ID, attempt: 2, at: at(1260).toISOString() },
     ]);
-    // Lambda's retry of the same delivery is now stale.
+    expect(metrics.counts).toMatchObject({ StatusCheckScheduleFailed: 1 });
+    expect(metrics.counts.StatusCheckScheduled).toBeUndefined();
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'could not schedule the next status check' }),
+    );
+    // A retry of the same delivery is stale.
     expect(await checkStatus(deps, ID, SCHEDULED)).toMatchObject({ nextCheck: { attempt: 2 } });
   });
 });
