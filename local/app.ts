@@ -24,6 +24,7 @@ import type { Log, MetricName, Metrics } from '../shared/core/observability';
 import { checkPolicyOf } from '../shared/core/orders/checks';
 import type { StatusCheckRequest, StatusCheckScheduler } from '../shared/core/ports/scheduler';
 import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/core/zalopay/types';
+import { type DueChecksRepair, repairDueChecks } from './due-checks-repair';
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import { type HttpHandler, lambdaContext, listen, localRequestListener, type Route } from './server';
@@ -73,6 +74,8 @@ export interface LocalApp {
   metrics: CountingMetrics;
   /** Where the data lives: 'memory' or the DATA_DIR path. */
   dataDir: string | undefined;
+  /** With DATA_DIR: what the start-up repair of the due-checks index found and did. */
+  repair: DueChecksRepair | undefined;
   /** Runs the sweeper once, as its 5-minute schedule would. */
   sweep(): Promise<void>;
   /** Runs a status check now, as its schedule would. */
@@ -108,6 +111,8 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     tableName: dynamo.tableName,
   };
   const store = new DynamoOrderStore(table);
+  // A killed process can leave the index out of step with the orders (local/due-checks-repair.ts).
+  const repair = dataDir ? await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, log) : undefined;
   const idempotency = new DynamoIdempotencyStore(table);
 
   const emulator = new ZaloPayEmulator({
@@ -202,8 +207,17 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     }),
   );
 
-  // Orders kept in DATA_DIR lost their timers with the last process: pick up the overdue ones now.
-  if (dataDir) sweepSafely();
+  // Orders kept in DATA_DIR lost their timers with the last process: each gets its recorded check
+  // back (one already due runs now), as EventBridge Scheduler would have kept it.
+  if (repair) {
+    log.info('due checks restored after a restart', {
+      unsettled: repair.checks.length,
+      restored: repair.restored,
+      removed: repair.removed,
+      failed: repair.failed,
+    });
+    for (const check of repair.checks) await scheduler.schedule(check);
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -229,6 +243,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     dynamo,
     metrics,
     dataDir,
+    repair,
     sweep,
     checkStatus: runCheck,
     close,
