@@ -58,51 +58,59 @@ const start = async () => {
 };
 
 describe('a restart with DATA_DIR', () => {
-  it('gives every unsettled order its check back, even one whose index entry a kill had lost', async () => {
-    const first = await start();
-    const api = http(() => first.url);
-    const paid = await api.createOrder();
-    const unpaid = await api.createOrder();
-    await zalopay.emulator.pay(paid.appTransId, { callback: 'lost' });
-    const { Item: item } = await first.dynamo.baseClient.send(
-      new GetItemCommand({
-        TableName: first.dynamo.tableName,
-        Key: { pk: { S: orderPk(paid.appTransId) }, sk: { S: 'ORDER' } },
-      }),
-    );
-    await first.close();
-    // Killed while settling the paid order: its entry deleted, the item never written.
-    const { nextCheck: _n, dueAt: _d, dueShard: _s, ...settled } = item!;
-    await interruptPut(dataDir, first.dynamo.tableName, item, settled, 'after-index-deletes');
+  it(
+    'gives every unsettled order its check back, even one whose index entry a kill had lost',
+    async () => {
+      const first = await start();
+      const api = http(() => first.url);
+      const paid = await api.createOrder();
+      const unpaid = await api.createOrder();
+      await zalopay.emulator.pay(paid.appTransId, { callback: 'lost' });
+      const { Item: item } = await first.dynamo.baseClient.send(
+        new GetItemCommand({
+          TableName: first.dynamo.tableName,
+          Key: { pk: { S: orderPk(paid.appTransId) }, sk: { S: 'ORDER' } },
+        }),
+      );
+      await first.close();
+      // Killed while settling the paid order: its entry deleted, the item never written.
+      const { nextCheck: _n, dueAt: _d, dueShard: _s, ...settled } = item!;
+      await interruptPut(dataDir, first.dynamo.tableName, item, settled, 'after-index-deletes');
 
-    clock.advance(1300);
-    const second = await start();
+      clock.advance(1300);
+      const second = await start();
 
-    expect(second.repair).toMatchObject({ restored: 1, removed: 0, failed: 0 });
-    expect(second.repair?.checks.map((c) => c.appTransId).sort()).toEqual(
-      [paid.appTransId, unpaid.appTransId].sort(),
-    );
-    // Both checks were due while nothing ran: they run now, not at the next sweep.
-    await waitFor(async () => (await second.store.get(paid.appTransId))?.status === 'PAID', {
-      what: 'the paid order settled by its status check',
-    });
-    await waitFor(async () => (await second.store.get(unpaid.appTransId))?.status === 'EXPIRED', {
-      what: 'the unpaid order expired by its status check',
-    });
-    expect(await second.store.get(paid.appTransId)).toMatchObject({ settledBy: 'query', amount: 50_000 });
-  }, TWO_STARTS_TIMEOUT_MS);
+      expect(second.repair).toMatchObject({ restored: 1, removed: 0, failed: 0 });
+      expect(second.repair?.checks.map((c) => c.appTransId).sort()).toEqual(
+        [paid.appTransId, unpaid.appTransId].sort(),
+      );
+      // Both checks were due while nothing ran: they run now, not at the next sweep.
+      await waitFor(async () => (await second.store.get(paid.appTransId))?.status === 'PAID', {
+        what: 'the paid order settled by its status check',
+      });
+      await waitFor(async () => (await second.store.get(unpaid.appTransId))?.status === 'EXPIRED', {
+        what: 'the unpaid order expired by its status check',
+      });
+      expect(await second.store.get(paid.appTransId)).toMatchObject({ settledBy: 'query', amount: 50_000 });
+    },
+    TWO_STARTS_TIMEOUT_MS,
+  );
 
-  it('starts with nothing to repair after a clean stop, and re-arms checks not yet due', async () => {
-    const first = await start();
-    const order = await http(() => first.url).createOrder();
-    await first.close();
+  it(
+    'starts with nothing to repair after a clean stop, and re-arms checks not yet due',
+    async () => {
+      const first = await start();
+      const order = await http(() => first.url).createOrder();
+      await first.close();
 
-    const second = await start();
+      const second = await start();
 
-    expect(second.repair).toMatchObject({ restored: 0, removed: 0, failed: 0 });
-    expect(second.repair?.checks).toEqual([
-      { appTransId: order.appTransId, attempt: 1, at: new Date(order.statusCheckAt) },
-    ]);
-    expect((await second.store.get(order.appTransId))?.status).toBe('PENDING');
-  }, TWO_STARTS_TIMEOUT_MS);
+      expect(second.repair).toMatchObject({ restored: 0, removed: 0, failed: 0 });
+      expect(second.repair?.checks).toEqual([
+        { appTransId: order.appTransId, attempt: 1, at: new Date(order.statusCheckAt) },
+      ]);
+      expect((await second.store.get(order.appTransId))?.status).toBe('PENDING');
+    },
+    TWO_STARTS_TIMEOUT_MS,
+  );
 });
