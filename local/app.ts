@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as createOrder } from '../functions/create-order';
 import { makeHandler as getOrder } from '../functions/get-order';
+import { makeHandler as listReviews } from '../functions/list-reviews';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
@@ -27,8 +29,15 @@ import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/core/zalopay/
 import { type DueChecksRepair, repairDueChecks } from './due-checks-repair';
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
-import { type HttpHandler, lambdaContext, listen, localRequestListener, type Route } from './server';
-import { localFallbacks, localSettings } from './settings';
+import {
+  type HttpHandler,
+  lambdaContext,
+  listen,
+  localRequestListener,
+  type Route,
+  startingUpListener,
+} from './server';
+import { type LocalSettings, localFallbacks, localSettings } from './settings';
 import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
@@ -50,6 +59,11 @@ export interface LocalAppOptions {
   wrapDynamo?: (client: DynamoDBDocumentClient) => DynamoDBDocumentClient;
   /** Wraps the status-check scheduler the handlers use (tests count schedules). */
   wrapScheduler?: (scheduler: StatusCheckScheduler) => StatusCheckScheduler;
+  /**
+   * Runs once the port is bound and before anything behind it is ready; start-up waits for it
+   * (tests ask the server what it answers meanwhile).
+   */
+  whileStarting?: (url: string) => Promise<void>;
 }
 
 /** Counts business metrics in memory (CloudWatch gets them on AWS). */
@@ -63,6 +77,8 @@ export class CountingMetrics implements Metrics {
 export interface LocalApp {
   /** Where the API and pages are served, e.g. `http://localhost:3000`. */
   url: string;
+  /** The address and port the server is bound to (HOST, 127.0.0.1 by default). */
+  address: AddressInfo;
   config: AppConfig;
   credentials: ZaloPayCredentials;
   emulator: ZaloPayEmulator;
@@ -91,15 +107,39 @@ export interface LocalApp {
  */
 export const startLocalApp = async (options: LocalAppOptions = {}): Promise<LocalApp> => {
   const env = options.env ?? process.env;
-  const clock = options.clock ?? systemClock;
   const settings = localSettings(env);
-  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds } = settings;
   // Fail on a bad setting before anything listens; with PORT=0 the URLs are only known later.
-  loadConfig(env, localFallbacks(settings.port, EMULATOR_PREFIX));
+  loadConfig(env, localFallbacks(settings.port, EMULATOR_PREFIX, settings.host));
 
-  const server = createServer();
-  const port = await listen(server, settings.port);
-  const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX));
+  // Until the database and the handlers are ready, every request gets 503 with Retry-After.
+  let listener: RequestListener = startingUpListener(CALLBACK_PATH);
+  const server = createServer((req, res) => listener(req, res));
+  const port = await listen(server, settings.port, settings.host);
+  try {
+    await options.whileStarting?.(localFallbacks(port, EMULATOR_PREFIX, settings.host).publicBaseUrl);
+    return await startOn(server, port, settings, options, (ready) => {
+      listener = ready;
+    });
+  } catch (error) {
+    // Nothing may keep listening for a runtime that failed to start.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+};
+
+/** Everything behind the bound port; `serve` switches the server to the real handlers once ready. */
+const startOn = async (
+  server: Server,
+  port: number,
+  settings: LocalSettings,
+  options: LocalAppOptions,
+  serve: (listener: RequestListener) => void,
+): Promise<LocalApp> => {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds, host } = settings;
+  const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX, host));
   const log =
     options.log ??
     new Logger({ serviceName: 'zalopay-qr-local', logLevel: config.logLevel, environment: 'local' });
@@ -165,6 +205,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     qr: asHttp(qr(deps)),
     'sync-order': asHttp(syncOrder(deps)),
     'order-history': asHttp(orderHistory(deps)),
+    'list-reviews': asHttp(listReviews(deps)),
     redirect: asHttp(redirect(deps)),
     pages: asHttp(pages(deps)),
   };
@@ -197,8 +238,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const sweepTimer = setInterval(sweepSafely, sweepIntervalSeconds * 1000);
   sweepTimer.unref();
 
-  server.on(
-    'request',
+  serve(
     localRequestListener({
       routes,
       mounts: [{ prefix: EMULATOR_PREFIX, handle: (req, res, path) => emulator.handle(req, res, path) }],
@@ -235,6 +275,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
 
   return {
     url: config.publicBaseUrl,
+    address: server.address() as AddressInfo,
     config,
     credentials,
     emulator,

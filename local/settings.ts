@@ -14,8 +14,12 @@ const unlessEmpty = <T extends z.ZodMiniType>(inner: T) =>
   );
 const key = z.string().check(z.minLength(1));
 
+/** Loopback only: the local runtime holds public sandbox keys and a default merchant key. */
+const DEFAULT_HOST = '127.0.0.1';
+
 const schema = z.object({
   PORT: z._default(intBetween(0, 65535), 3000),
+  HOST: unlessEmpty(z.string().check(z.regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address'))),
   ZALOPAY_APP_ID: z._default(z.coerce.number().check(z.int(), z.positive()), SANDBOX_APP_2553.appId),
   ZALOPAY_KEY1: z._default(key, SANDBOX_APP_2553.key1),
   ZALOPAY_KEY2: z._default(key, SANDBOX_APP_2553.key2),
@@ -29,6 +33,8 @@ const schema = z.object({
 export interface LocalSettings {
   /** The port to listen on; 0 picks a free one. */
   port: number;
+  /** The address to listen on: 127.0.0.1 unless HOST says otherwise (`0.0.0.0`: every interface). */
+  host: string;
   /** From the environment, else ZaloPay's public sandbox app. */
   credentials: ZaloPayCredentials;
   merchantApiKey: string;
@@ -42,6 +48,7 @@ export const localSettings = (env: Env): LocalSettings => {
   const c = parseEnv(schema, env);
   return {
     port: c.PORT,
+    host: c.HOST ?? DEFAULT_HOST,
     credentials: {
       appId: c.ZALOPAY_APP_ID,
       key1: c.ZALOPAY_KEY1,
@@ -54,11 +61,16 @@ export const localSettings = (env: Env): LocalSettings => {
   };
 };
 
+/** Addresses that `localhost` reaches: loopback, or every interface (which includes loopback). */
+const REACHED_AS_LOCALHOST = new Set(['127.0.0.1', 'localhost', '0.0.0.0', '::']);
+
 /**
  * What the local runtime gives `loadConfig` for the URLs a deployment always sets: this machine on
- * the port it listens on, and the built-in emulator mounted at `emulatorPath`.
+ * the port it listens on (`localhost`, unless HOST names an address that `localhost` does not
+ * reach), and the built-in emulator mounted at `emulatorPath`.
  */
-export const localFallbacks = (port: number, emulatorPath: string): ConfigFallbacks => {
-  const publicBaseUrl = `http://localhost:${port}`;
+export const localFallbacks = (port: number, emulatorPath: string, host = DEFAULT_HOST): ConfigFallbacks => {
+  const name = REACHED_AS_LOCALHOST.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const publicBaseUrl = `http://${name}:${port}`;
   return { publicBaseUrl, zalopayApiBase: `${publicBaseUrl}${emulatorPath}` };
 };

@@ -67,6 +67,7 @@ describe('an internal failure during a callback', () => {
       appendHistory: (id, e) => store.appendHistory(id, e),
       history: (id) => store.history(id),
       listDueChecks: (now, limit, after) => store.listDueChecks(now, limit, after),
+      listReviews: (options) => store.listReviews(options),
     };
   };
 
