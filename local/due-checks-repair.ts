@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { canonicalIso, isConditionalCheckFailed } from '../shared/adapters/dynamodb/client';
 import { dueShardOf } from '../shared/adapters/dynamodb/order-store';
-import { DUE_CHECKS_INDEX, DUE_SHARDS, TABLE_KEYS } from '../shared/adapters/dynamodb/schema';
+import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from '../shared/adapters/dynamodb/schema';
 import type { Log } from '../shared/core/observability';
 import { isUnsettled, type OrderStatus } from '../shared/core/orders/model';
 import type { ScheduledCheck } from '../shared/core/ports/scheduler';
@@ -17,19 +17,32 @@ type RawItem = Record<string, AttributeValue>;
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-const SHARD = DUE_CHECKS_INDEX.partitionKey;
-const DUE_AT = DUE_CHECKS_INDEX.sortKey;
 const ORDER_SK = 'ORDER';
-/** Marks the stand-in item written only to take a stale entry out of the index (see below). */
+/** Marks the stand-in item written only to take a stale entry out of an index (see below). */
 const STAND_IN = 'dueChecksRepair';
+
+/** A sparse index of the orders that dynalite may leave out of step with them. */
+interface SparseIndex {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  partitions: readonly string[];
+}
+
+const DUE_CHECKS: SparseIndex = {
+  ...DUE_CHECKS_INDEX,
+  partitions: Array.from({ length: DUE_SHARDS }, (_, n) => `DUE#${n}`),
+};
+const REVIEWS: SparseIndex = { ...REVIEWS_INDEX, partitions: [REVIEWS_INDEX.queue] };
+const INDEXES = [DUE_CHECKS, REVIEWS] as const;
 
 /** What {@link repairDueChecks} found and did. */
 export interface DueChecksRepair {
   /** Every unsettled order's recorded check: the timers the last process lost. */
   checks: ScheduledCheck[];
-  /** Unsettled orders whose index entry was missing, written again. */
+  /** Index entries that were missing (an unsettled order's due check, an order's review), written again. */
   restored: number;
-  /** Index entries of orders that are settled, gone or due at another time, removed. */
+  /** Index entries of orders that are settled, gone, due at another time or no longer for review, removed. */
   removed: number;
   /** Orders the repair could not fix (logged): the next start tries again. */
   failed: number;
@@ -38,22 +51,26 @@ export interface DueChecksRepair {
 /** One index entry: the order it points to (by partition key) and its keys in the index. */
 interface Entry {
   pk: string;
-  shard: string;
-  dueAt: string;
+  partition: string;
+  sort: string;
 }
 
-const sameEntry = (a: Entry, b: Entry) => a.pk === b.pk && a.shard === b.shard && a.dueAt === b.dueAt;
+const sameEntry = (a: Entry, b: Entry) => a.pk === b.pk && a.partition === b.partition && a.sort === b.sort;
+
+/** An order's entry in each index, or undefined where it has none. */
+type Keys = Map<SparseIndex, Entry | undefined>;
 
 /**
- * Makes the due-checks index agree with the orders again after the local runtime was killed, and
- * returns every unsettled order's recorded check (docs/scheduling.md §5). Runs before the server
- * takes requests, on a DATA_DIR table.
+ * Makes the due-checks index, and the reviews index, agree with the orders again after the local
+ * runtime was killed, and returns every unsettled order's recorded check (docs/scheduling.md §5).
+ * Runs before the server takes requests, on a DATA_DIR table. A missing review entry hides an
+ * order from `GET /reviews`; a stale one lists an order that needs no one.
  *
  * dynalite writes an item in separate steps: first it deletes the item's old index entry, then it
  * puts the new one, then the item itself (`updateIndexes`, then `put`, in dynalite's
  * `actions/putItem.js`). A process killed in between leaves an unsettled order without its entry,
  * which no sweep would ever find, or an entry for an order that is settled, missing or due at
- * another time, which sorts among the real ones. DynamoDB keeps a global secondary index
+ * another time, which sorts among the real ones (the same for an order's review entry). DynamoDB keeps a global secondary index
  * consistent with its items, so this is a concern of the local runtime only.
  *
  * The orders are read with a Scan, not through the index it repairs. dynalite's own rule is the
@@ -87,7 +104,9 @@ export const repairDueChecks = async (
       else orders.set(pk, item);
     }
   }
-  const entries = await readIndex(client, tableName);
+  const entries = new Map(
+    await Promise.all(INDEXES.map(async (index) => [index, await readIndex(client, tableName, index)] as const)),
+  );
 
   const put = (item: RawItem, condition: string, names: Record<string, string>, values?: RawItem) =>
     client.send(
@@ -99,19 +118,25 @@ export const repairDueChecks = async (
         ExpressionAttributeValues: values,
       }),
     );
-  const rewrite = async (order: RawItem, keys: Entry | undefined) => {
-    const { [SHARD]: _shard, [DUE_AT]: _dueAt, ...rest } = order;
-    await put(
-      keys ? { ...rest, [SHARD]: { S: keys.shard }, [DUE_AT]: { S: keys.dueAt } } : rest,
-      '#version = :version',
-      { '#version': 'version' },
-      { ':version': order.version! },
-    );
+  const rewrite = async (order: RawItem, keys: Keys) => {
+    const item = { ...order };
+    for (const index of INDEXES) {
+      delete item[index.partitionKey];
+      delete item[index.sortKey];
+      const entry = keys.get(index);
+      if (entry) Object.assign(item, { [index.partitionKey]: { S: entry.partition }, [index.sortKey]: { S: entry.sort } });
+    }
+    await put(item, '#version = :version', { '#version': 'version' }, { ':version': order.version! });
   };
-  const standInFor = async (entry: Entry) => {
+  const standInFor = async (index: SparseIndex, entry: Entry) => {
     const key = { [PK]: { S: entry.pk }, [SK]: { S: ORDER_SK } };
     await put(
-      { ...key, [SHARD]: { S: entry.shard }, [DUE_AT]: { S: entry.dueAt }, [STAND_IN]: { BOOL: true } },
+      {
+        ...key,
+        [index.partitionKey]: { S: entry.partition },
+        [index.sortKey]: { S: entry.sort },
+        [STAND_IN]: { BOOL: true },
+      },
       'attribute_not_exists(#pk)',
       { '#pk': PK },
     ).catch((error: unknown) => {
@@ -138,31 +163,51 @@ export const repairDueChecks = async (
       log.warn('due-checks repair skipped an item that is not an order', { pk });
       continue;
     }
-    const own: Entry | undefined =
-      isUnsettled(status) && at ? { pk, shard: dueShardOf(appTransId), dueAt: canonicalIso(at) } : undefined;
+    const due: Entry | undefined =
+      isUnsettled(status) && at ? { pk, partition: dueShardOf(appTransId), sort: canonicalIso(at) } : undefined;
     if (isUnsettled(status)) {
-      if (own && at) report.checks.push({ appTransId, attempt, at: new Date(at) });
+      if (due && at) report.checks.push({ appTransId, attempt, at: new Date(at) });
       else log.error('unsettled order without a recorded check', { appTransId, status });
     }
-    const found = entries.get(pk) ?? [];
-    entries.delete(pk);
-    const stale = found.filter((entry) => !own || !sameEntry(entry, own));
-    const missing = own !== undefined && !found.some((entry) => sameEntry(entry, own));
-    const wrongKeysOnItem = order[DUE_AT]?.S !== own?.dueAt || order[SHARD]?.S !== own?.shard;
-    if (stale.length === 0 && !missing && !wrongKeysOnItem) continue;
+    // The review keys are the item's own: it was written last, from the order (`toOrderItem`).
+    const queue = order[REVIEWS.partitionKey]?.S;
+    const since = order[REVIEWS.sortKey]?.S;
+    const own: Keys = new Map([
+      [DUE_CHECKS, due],
+      [REVIEWS, queue && since ? { pk, partition: queue, sort: since } : undefined],
+    ]);
+    const stale: [SparseIndex, Entry][] = [];
+    let missing = 0;
+    let wrongKeysOnItem = false;
+    for (const index of INDEXES) {
+      const mine = own.get(index);
+      const found = entries.get(index)!.get(pk) ?? [];
+      entries.get(index)!.delete(pk);
+      for (const entry of found) if (!mine || !sameEntry(entry, mine)) stale.push([index, entry]);
+      if (mine && !found.some((entry) => sameEntry(entry, mine))) missing++;
+      if (order[index.partitionKey]?.S !== mine?.partition || order[index.sortKey]?.S !== mine?.sort)
+        wrongKeysOnItem = true;
+    }
+    if (stale.length === 0 && missing === 0 && !wrongKeysOnItem) continue;
     try {
-      for (const entry of stale) await rewrite(order, entry);
+      // Each stale entry is replaced by one written for it, which the final rewrite then deletes.
+      for (const [index, entry] of stale) await rewrite(order, new Map([...own, [index, entry]]));
       await rewrite(order, own);
       report.removed += stale.length;
-      if (missing) report.restored++;
+      report.restored += missing;
     } catch (error) {
       report.failed++;
       log.error('due-checks repair could not fix an order', { appTransId, error });
     }
   }
   // What is left points at no order: a create that never got as far as its item, or a stand-in.
-  for (const pk of standIns) if (!entries.has(pk)) entries.set(pk, []);
-  for (const [pk, stale] of entries) {
+  const orphans = new Map<string, [SparseIndex, Entry][]>([...standIns].map((pk) => [pk, []]));
+  for (const [index, byOrder] of entries) {
+    for (const [pk, stale] of byOrder) {
+      orphans.set(pk, [...(orphans.get(pk) ?? []), ...stale.map((entry) => [index, entry] as [SparseIndex, Entry])]);
+    }
+  }
+  for (const [pk, stale] of orphans) {
     try {
       if (standIns.has(pk)) {
         await client.send(
@@ -174,7 +219,7 @@ export const repairDueChecks = async (
           }),
         );
       }
-      for (const entry of stale) await standInFor(entry);
+      for (const [index, entry] of stale) await standInFor(index, entry);
       report.removed += stale.length;
     } catch (error) {
       report.failed++;
@@ -184,22 +229,30 @@ export const repairDueChecks = async (
   return report;
 };
 
-/** Every entry of the due-checks index, by the partition key of the order it points to. */
-const readIndex = async (client: DynamoDBClient, tableName: string): Promise<Map<string, Entry[]>> => {
+/** Every entry of one index, by the partition key of the order it points to. */
+const readIndex = async (
+  client: DynamoDBClient,
+  tableName: string,
+  index: SparseIndex,
+): Promise<Map<string, Entry[]>> => {
   const entries = new Map<string, Entry[]>();
-  for (let n = 0; n < DUE_SHARDS; n++) {
+  for (const partition of index.partitions) {
     for await (const page of paginateQuery(
       { client },
       {
         TableName: tableName,
-        IndexName: DUE_CHECKS_INDEX.name,
-        KeyConditionExpression: '#shard = :shard',
-        ExpressionAttributeNames: { '#shard': SHARD },
-        ExpressionAttributeValues: { ':shard': { S: `DUE#${n}` } },
+        IndexName: index.name,
+        KeyConditionExpression: '#partition = :partition',
+        ExpressionAttributeNames: { '#partition': index.partitionKey },
+        ExpressionAttributeValues: { ':partition': { S: partition } },
       },
     )) {
       for (const item of page.Items ?? []) {
-        const entry = { pk: item[PK]?.S ?? '', shard: item[SHARD]?.S ?? '', dueAt: item[DUE_AT]?.S ?? '' };
+        const entry = {
+          pk: item[PK]?.S ?? '',
+          partition: item[index.partitionKey]?.S ?? '',
+          sort: item[index.sortKey]?.S ?? '',
+        };
         entries.set(entry.pk, [...(entries.get(entry.pk) ?? []), entry]);
       }
     }

@@ -206,6 +206,32 @@ describe('repairDueChecks', () => {
     expect(await itemCount()).toBe(items - 1);
   });
 
+  it('repairs the reviews index the same way: a lost review entry back, a stray one out', async () => {
+    const { nextCheck: _settled, ...unscheduled } = uniqueOrder();
+    const flagged: Order = { ...unscheduled, status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' } };
+    await store.create(flagged);
+    const item = await raw(flagged.appTransId);
+    expect(item.reviewAt).toBeDefined();
+    // A DeleteItem killed after its index deletes: the order stays, its review entry is gone.
+    await killDuring(item, undefined, 'after-index-deletes');
+    // A create killed after its index puts: a review entry whose order was never stored.
+    const neverStored = uniqueOrder();
+    await killDuring(
+      undefined,
+      { ...item, pk: { S: orderPk(neverStored.appTransId) }, appTransId: { S: neverStored.appTransId } },
+      'after-index-puts',
+    );
+    const listed = async () => (await store.listReviews({ limit: 10 })).reviews.map((r) => r.appTransId);
+    expect(await listed()).toEqual([neverStored.appTransId]);
+
+    const report = await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, silentLog);
+
+    expect(report).toEqual({ checks: [], restored: 1, removed: 1, failed: 0 });
+    expect(await listed()).toEqual([flagged.appTransId]);
+    expect(await store.get(flagged.appTransId)).toEqual(flagged);
+    expect(await store.get(neverStored.appTransId)).toBeUndefined();
+  });
+
   it('finds nothing to do on a consistent table, and nothing the second time', async () => {
     const orders = [1200, 1300, 1400].map((s) =>
       uniqueOrder({ nextCheck: { attempt: 1, at: at(s).toISOString() } }),
