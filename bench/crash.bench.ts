@@ -254,14 +254,12 @@ const moneyMismatches = [
 ];
 
 /**
- * Whether the change that made `order` PAID is on record. Today that is its history entry.
- * HOOK (issue 7, item 6): once `order.transitions` (the change record inside the order item) is
- * on main, this becomes `order.transitions?.some((t) => t.to === 'PAID')`, with no history read.
+ * Whether the change that made `order` PAID is on record: its transition to PAID, written in the
+ * same conditional write as the status (docs/state-machine.md §5), so no kill can separate them.
  */
-const hasChangeRecord = async (order: Order): Promise<boolean> =>
-  (await store.history(order.appTransId)).some((e) => e.outcome === 'CHANGED' && e.to === 'PAID');
+const hasChangeRecord = (order: Order): boolean => order.transitions?.some((t) => t.to === 'PAID') ?? false;
 const withoutRecord: string[] = [];
-for (const order of paid) if (!(await hasChangeRecord(order))) withoutRecord.push(order.appTransId);
+for (const order of paid) if (!hasChangeRecord(order)) withoutRecord.push(order.appTransId);
 await close();
 await zalopay.close();
 await rm(dataDir, { recursive: true, force: true });
@@ -288,7 +286,7 @@ console.table({
 });
 console.log(
   `${((performance.now() - started) / 1000).toFixed(0)} s in all; the last start settled the rest in ` +
-    `${settleSeconds.toFixed(1)} s. Change records are read from the history (order.transitions once issue 7 lands).`,
+    `${settleSeconds.toFixed(1)} s. Change records: order.transitions.`,
 );
 const failures = [
   figures.startFailures > 0 && `${figures.startFailures} start-up failure(s)`,
@@ -297,8 +295,7 @@ const failures = [
   moneyMismatches.length > 0 &&
     `paid at ZaloPay but not PAID here, or the reverse: ${moneyMismatches.length}`,
   withoutRecord.length > 0 &&
-    `PAID without its change record: ${withoutRecord.join(', ')} (the change and its history entry ` +
-      'are two writes: issue 7 item 6, order.transitions)',
+    `PAID without a transition to PAID: ${withoutRecord.join(', ')}`,
 ].filter(Boolean);
 if (failures.length > 0) {
   console.error(`FAILED:\n  ${failures.join('\n  ')}`);
