@@ -88,7 +88,6 @@ const decodePosition = (cursor: string): DuePosition => {
   return { dueAt, appTransId };
 };
 
-
 const encodeCursor = (key: readonly [string, string]): string =>
   Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
