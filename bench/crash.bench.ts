@@ -15,7 +15,6 @@ import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamo } from '../local/dynamo';
 import { type EmulatorOrder, startEmulatorServer } from '../local/emulator';
 import { SANDBOX_APP_2553 } from '../local/sandbox';
-import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store';
 import { isUnsettled, type Order } from '../shared/core/orders/model';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
@@ -188,11 +187,7 @@ for (let round = 0; round < KILLS; round++) {
 }
 
 /** Every order stored, read from DATA_DIR while nothing else has it open. */
-const readOrders = async (): Promise<{
-  orders: Order[];
-  store: DynamoOrderStore;
-  close: () => Promise<void>;
-}> => {
+const readOrders = async (): Promise<{ orders: Order[]; close: () => Promise<void> }> => {
   const dynamo = await startLocalDynamo({ dataDir });
   const orders: Order[] = [];
   for await (const page of paginateScan(
@@ -205,7 +200,7 @@ const readOrders = async (): Promise<{
   )) {
     for (const item of page.Items ?? []) orders.push(item as Order);
   }
-  return { orders, store: new DynamoOrderStore(dynamo), close: dynamo.close };
+  return { orders, close: dynamo.close };
 };
 
 /** Waits through the API until each order is settled, or the deadline passes. */
@@ -241,7 +236,7 @@ for (let pass = 0; pass < 2 && unsettled.length > 0; pass++) {
 }
 const settleSeconds = (performance.now() - settleStarted) / 1000;
 
-const { orders, store, close } = await readOrders();
+const { orders, close } = await readOrders();
 const atZaloPay = new Map<string, EmulatorOrder>(zalopay.emulator.orders().map((o) => [o.appTransId, o]));
 const byStatus = new Map<string, number>();
 for (const order of orders) byStatus.set(order.status, (byStatus.get(order.status) ?? 0) + 1);
@@ -294,8 +289,7 @@ const failures = [
   stranded.length > 0 && `stranded: ${stranded.map((o) => `${o.appTransId} ${o.status}`).join(', ')}`,
   moneyMismatches.length > 0 &&
     `paid at ZaloPay but not PAID here, or the reverse: ${moneyMismatches.length}`,
-  withoutRecord.length > 0 &&
-    `PAID without a transition to PAID: ${withoutRecord.join(', ')}`,
+  withoutRecord.length > 0 && `PAID without a transition to PAID: ${withoutRecord.join(', ')}`,
 ].filter(Boolean);
 if (failures.length > 0) {
   console.error(`FAILED:\n  ${failures.join('\n  ')}`);

@@ -105,7 +105,9 @@ export const repairDueChecks = async (
     }
   }
   const entries = new Map(
-    await Promise.all(INDEXES.map(async (index) => [index, await readIndex(client, tableName, index)] as const)),
+    await Promise.all(
+      INDEXES.map(async (index) => [index, await readIndex(client, tableName, index)] as const),
+    ),
   );
 
   const put = (item: RawItem, condition: string, names: Record<string, string>, values?: RawItem) =>
@@ -124,7 +126,11 @@ export const repairDueChecks = async (
       delete item[index.partitionKey];
       delete item[index.sortKey];
       const entry = keys.get(index);
-      if (entry) Object.assign(item, { [index.partitionKey]: { S: entry.partition }, [index.sortKey]: { S: entry.sort } });
+      if (entry)
+        Object.assign(item, {
+          [index.partitionKey]: { S: entry.partition },
+          [index.sortKey]: { S: entry.sort },
+        });
     }
     await put(item, '#version = :version', { '#version': 'version' }, { ':version': order.version! });
   };
@@ -164,7 +170,9 @@ export const repairDueChecks = async (
       continue;
     }
     const due: Entry | undefined =
-      isUnsettled(status) && at ? { pk, partition: dueShardOf(appTransId), sort: canonicalIso(at) } : undefined;
+      isUnsettled(status) && at
+        ? { pk, partition: dueShardOf(appTransId), sort: canonicalIso(at) }
+        : undefined;
     if (isUnsettled(status)) {
       if (due && at) report.checks.push({ appTransId, attempt, at: new Date(at) });
       else log.error('unsettled order without a recorded check', { appTransId, status });
@@ -204,7 +212,10 @@ export const repairDueChecks = async (
   const orphans = new Map<string, [SparseIndex, Entry][]>([...standIns].map((pk) => [pk, []]));
   for (const [index, byOrder] of entries) {
     for (const [pk, stale] of byOrder) {
-      orphans.set(pk, [...(orphans.get(pk) ?? []), ...stale.map((entry) => [index, entry] as [SparseIndex, Entry])]);
+      orphans.set(pk, [
+        ...(orphans.get(pk) ?? []),
+        ...stale.map((entry) => [index, entry] as [SparseIndex, Entry]),
+      ]);
     }
   }
   for (const [pk, stale] of orphans) {
