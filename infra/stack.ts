@@ -22,7 +22,7 @@ interface FunctionSpec {
   schedules: boolean;
   /**
    * MB, the default of the `functionMemory` context. Lambda gives CPU in proportion to memory, so
-   * this is sized for speed as much as for room: each function holds 60–90 MB once loaded
+   * this is sized for speed as much as for room: each function holds 50–60 MB once loaded
    * (`npm run bench -- bundles`, README "Benchmarks"). 128 where the work is a template
    * (pages); 256 where it is one or two reads and waiting; 512 on the money path and for QR
    * encoding, whose cold start and CPU the buyer waits on.
