@@ -8,6 +8,7 @@ import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as createOrder } from '../functions/create-order';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
+import { apiDocument } from '../functions/openapi';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
@@ -197,6 +198,7 @@ const startOn = async (
     sleep: (ms: number) => inFlight.sleep(ms),
     sweep: sweepOptions(config.zalopayTimeoutMs),
     pages: await readWebPages(),
+    apiDocument: () => apiDocument({ ...config, urls: config }),
   };
 
   const functions: Record<HttpFunction, HttpHandler> = {
