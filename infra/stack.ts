@@ -9,7 +9,7 @@ import { OrdersTable, type TableAccess } from './constructs/orders-table';
 import { PaymentApi } from './constructs/payment-api';
 import { StatusChecks } from './constructs/status-checks';
 import { zalopaySecret } from './constructs/zalopay-secret';
-import type { StackSettings } from './settings';
+import { SettingsError, type StackSettings } from './settings';
 
 /** What one function is and needs; everything else is the same for all (AppFunction). */
 interface FunctionSpec {
@@ -21,6 +21,14 @@ interface FunctionSpec {
   secret: boolean;
   /** Schedules status checks. */
   schedules: boolean;
+  /**
+   * MB, the default of the `functionMemory` context. Lambda gives CPU in proportion to memory, so
+   * this is sized for speed as much as for room: each function holds 50–60 MB once loaded
+   * (`npm run bench -- bundles`, README "Benchmarks"). 128 where the work is a template
+   * (pages); 256 where it is one or two reads and waiting; 512 on the money path and for QR
+   * encoding, whose cold start and CPU the buyer waits on.
+   */
+  memory: number;
 }
 
 /** The functions and the least each one needs (functions/aws/<name>.ts say what they use). */
@@ -31,6 +39,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders', 'idempotency'],
     secret: true,
     schedules: true,
+    memory: 512,
   },
   'get-order': {
     description: 'GET /orders/{appTransId}, with long-poll',
@@ -40,6 +49,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // The merchant key, read only for an id we never issued (an orphan payment's).
     secret: true,
     schedules: false,
+    memory: 256,
   },
   qr: {
     description: 'GET /orders/{appTransId}/qr',
@@ -47,6 +57,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['read-orders'],
     secret: false,
     schedules: false,
+    memory: 512,
   },
   'sync-order': {
     description: 'POST /orders/{appTransId}/sync (merchant): queries ZaloPay now',
@@ -54,6 +65,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   'order-history': {
     description: 'GET /orders/{appTransId}/history (merchant)',
@@ -61,6 +73,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['read-orders', 'read-history'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   'list-reviews': {
     description: 'GET /reviews (merchant): the orders waiting for a person',
@@ -68,6 +81,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['reviews'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   redirect: {
     description: 'GET /zalopay/redirect: the buyer back from ZaloPay',
@@ -75,6 +89,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   pages: {
     description: 'GET /openapi.json, and with the demo pages GET / and /result',
@@ -82,6 +97,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: [],
     secret: false,
     schedules: false,
+    memory: 128,
   },
   callback: {
     description: "ZaloPay's callback (Function URL), verified by MAC",
@@ -89,6 +105,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 512,
   },
   'status-check': {
     description: 'Scheduled status query of one order',
@@ -96,15 +113,39 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: true,
+    memory: 512,
   },
   sweeper: {
     description: 'Every 5 minutes: checks the orders whose check is overdue',
-    // Up to 100 checks, 4 at a time, each bounded by ZaloPay's 10 s timeout.
+    // Pages through every overdue check, 8 at a time, until 15 s are left (docs/scheduling.md §4);
+    // shorter than its 5-minute period, so runs never overlap.
     timeout: 280,
     table: ['write-orders', 'due-checks'],
     secret: true,
     schedules: true,
+    memory: 512,
   },
+};
+
+/**
+ * The reserved concurrency of a function (docs/configuration.md §3). Callback and status-check
+ * get a share of the account's concurrency no flood of long-polls can take; get-order's is a cap,
+ * so waiting buyers cannot take everything else (the page backs off on 429); the sweeper's is 1,
+ * so it never runs twice at once. The rest share what is left.
+ */
+const reservedConcurrency = (name: FunctionName, { concurrency }: StackSettings): number | undefined => {
+  switch (name) {
+    case 'callback':
+      return concurrency.callback;
+    case 'status-check':
+      return concurrency.statusCheck;
+    case 'get-order':
+      return concurrency.getOrder;
+    case 'sweeper':
+      return concurrency.reserve ? 1 : undefined;
+    default:
+      return undefined;
+  }
 };
 
 const constructId = (name: FunctionName) =>
@@ -144,14 +185,23 @@ export class ZaloPayQrStack extends Stack {
     };
 
     const names = Object.keys(FUNCTION_SPECS) as FunctionName[];
+    const unknown = Object.keys(settings.functionMemory).filter((name) => !(name in FUNCTION_SPECS));
+    if (unknown.length > 0) {
+      throw new SettingsError(
+        `functionMemory: no function named ${unknown.join(', ')} (functions: ${Object.keys(FUNCTION_SPECS).join(', ')})`,
+      );
+    }
     for (const name of names) {
       const spec = FUNCTION_SPECS[name];
       const fn = new AppFunction(this, constructId(name), {
         entry: entryOf(name),
         description: spec.description,
         timeout: Duration.seconds(spec.timeout),
+        memorySize: settings.functionMemory[name] ?? spec.memory,
+        reservedConcurrentExecutions: reservedConcurrency(name, settings),
         logRetention,
         environment,
+        openTelemetryLayerArn: settings.openTelemetryLayerArn,
       });
       if (spec.table.length > 0) fn.bindTable(table, ...spec.table);
       if (spec.secret) fn.bindSecret(secret);
@@ -181,6 +231,7 @@ export class ZaloPayQrStack extends Stack {
       serviceName: this.stackName,
       functions: this.functions as Record<string, AppFunction>,
       api: this.api,
+      scheduleGroup: statusChecks.group,
       deadLetterQueues: {
         DeliveryDeadLetters: statusChecks.deliveryDeadLetters,
         CheckFailures: statusChecks.checkFailures,

@@ -15,7 +15,7 @@ import { makeHandler as qr } from '../functions/qr';
 import { makeHandler as redirect } from '../functions/redirect';
 import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
 import { makeHandler as statusCheck } from '../functions/status-check';
-import { DEFAULT_SWEEP, makeHandler as sweeper } from '../functions/sweeper';
+import { makeHandler as sweeper, sweepOptions } from '../functions/sweeper';
 import { makeHandler as syncOrder } from '../functions/sync-order';
 import { DynamoIdempotencyStore } from '../shared/adapters/dynamodb/idempotency-store';
 import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store';
@@ -27,6 +27,7 @@ import type { Log, MetricName, Metrics } from '../shared/core/observability';
 import { checkPolicyOf } from '../shared/core/orders/checks';
 import type { StatusCheckRequest, StatusCheckScheduler } from '../shared/core/ports/scheduler';
 import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/core/zalopay/types';
+import { type DueChecksRepair, repairDueChecks } from './due-checks-repair';
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
 import {
@@ -90,6 +91,8 @@ export interface LocalApp {
   metrics: CountingMetrics;
   /** Where the data lives: 'memory' or the DATA_DIR path. */
   dataDir: string | undefined;
+  /** With DATA_DIR: what the start-up repair of the due-checks index found and did. */
+  repair: DueChecksRepair | undefined;
   /** Runs the sweeper once, as its 5-minute schedule would. */
   sweep(): Promise<void>;
   /** Runs a status check now, as its schedule would. */
@@ -150,6 +153,8 @@ const startOn = async (
     tableName: dynamo.tableName,
   };
   const store = new DynamoOrderStore(table);
+  // A killed process can leave the index out of step with the orders (local/due-checks-repair.ts).
+  const repair = dataDir ? await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, log) : undefined;
   const idempotency = new DynamoIdempotencyStore(table);
 
   const emulator = new ZaloPayEmulator({
@@ -198,7 +203,7 @@ const startOn = async (
     pollIntervalMs: config.longPollIntervalMs,
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),
-    sweep: DEFAULT_SWEEP,
+    sweep: sweepOptions(config.zalopayTimeoutMs),
     pages: await readWebPages(),
     apiDocument: () => apiDocument({ ...config, urls: config }),
   };
@@ -220,8 +225,22 @@ const startOn = async (
   const checkHandler = statusCheck(deps);
   runCheck = (request) => checkHandler(request, context('status-check'));
   const sweepHandler = sweeper(deps);
-  const sweep = async () => {
-    await sweepHandler({}, context('sweeper'));
+  // One sweep at a time, each with its period as its time budget, as the sweeper's reserved
+  // concurrency of 1 and its timeout shorter than its period make it on AWS.
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      const deadline = Date.now() + sweepIntervalSeconds * 1000;
+      try {
+        await sweepHandler(
+          {},
+          { ...context('sweeper'), getRemainingTimeInMillis: () => deadline - Date.now() },
+        );
+      } finally {
+        sweeping = undefined;
+      }
+    })();
+    return sweeping;
   };
   const sweepSafely = () =>
     inFlight.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
@@ -237,8 +256,17 @@ const startOn = async (
     }),
   );
 
-  // Orders kept in DATA_DIR lost their timers with the last process: pick up the overdue ones now.
-  if (dataDir) sweepSafely();
+  // Orders kept in DATA_DIR lost their timers with the last process: each gets its recorded check
+  // back (one already due runs now), as EventBridge Scheduler would have kept it.
+  if (repair) {
+    log.info('due checks restored after a restart', {
+      unsettled: repair.checks.length,
+      restored: repair.restored,
+      removed: repair.removed,
+      failed: repair.failed,
+    });
+    for (const check of repair.checks) await scheduler.schedule(check);
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -265,6 +293,7 @@ const startOn = async (
     dynamo,
     metrics,
     dataDir,
+    repair,
     sweep,
     checkStatus: runCheck,
     close,

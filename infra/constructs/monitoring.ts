@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -28,6 +29,8 @@ export interface MonitoringProps {
   serviceName: string;
   functions: Record<string, IFunction>;
   api: PaymentApi;
+  /** The group of the status-check and sweeper schedules, whose failed deliveries raise an alarm. */
+  scheduleGroup: IScheduleGroup;
   /** Queues whose every message is a check an operator must look at. */
   deadLetterQueues: Record<string, IQueue>;
   alarmEmail: string | undefined;
@@ -93,6 +96,41 @@ export class Monitoring extends Construct {
       'An order went to REVIEW (amount mismatch, paid after close, orphan payment, or unresolved at 47 h): ' +
         'a person must decide. GET /orders/{appTransId}/history shows why.',
       business('OrderReview'),
+    );
+
+    // A lost check is never silent (docs/scheduling.md §6): a schedule not created, a schedule
+    // not delivered, and the sweeper finding what lost schedules leave behind.
+    alarm(
+      'StatusCheckScheduleFailures',
+      'CreateSchedule failed for a status check (after POST /orders or a check): the check is recorded and ' +
+        'the sweeper runs it late. Look at Scheduler quotas and the functions’ scheduler permissions.',
+      business('StatusCheckScheduleFailed'),
+    );
+    const group = props.scheduleGroup;
+    const deliveryFailures = {
+      targeterrors: group.metricTargetErrors({ period: FIVE_MINUTES }),
+      dropped: group.metricDropped({ period: FIVE_MINUTES }),
+      deadletters: group.metricSentToDLQ({ period: FIVE_MINUTES }),
+      lost: group.metricFailedToBeSentToDLQ(undefined, { period: FIVE_MINUTES }),
+    };
+    alarm(
+      'ScheduleDeliveryFailures',
+      'EventBridge Scheduler could not deliver a status check or sweeper run (target errors, dropped after ' +
+        'its retries, sent to or failed to reach the dead-letter queue): the sweeper catches up the checks.',
+      new MathExpression({
+        label: 'Failed schedule deliveries',
+        expression: Object.keys(deliveryFailures)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(' + '),
+        usingMetrics: deliveryFailures,
+        period: FIVE_MINUTES,
+      }),
+    );
+    alarm(
+      'OverdueChecksFound',
+      'The sweeper found status checks more than 2 minutes overdue: their schedules were lost, throttled or ' +
+        'never created. It runs them; normally it finds none.',
+      business('SweptOrders'),
     );
 
     const failures = ['ZaloPayError', 'OrderCreateUnknown', 'OrderCreateRejected'] as const;
@@ -180,7 +218,9 @@ export class Monitoring extends Construct {
       ),
       graph(
         'Status checks',
-        (['StatusCheckRun', 'StatusCheckScheduled', 'SweptOrders'] as const).map((m) => business(m)),
+        (['StatusCheckRun', 'StatusCheckScheduled', 'StatusCheckScheduleFailed', 'SweptOrders'] as const).map(
+          (m) => business(m),
+        ),
       ),
     );
     this.dashboard.addWidgets(

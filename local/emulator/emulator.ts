@@ -269,6 +269,11 @@ export class ZaloPayEmulator {
     return record && this.#snapshot(record);
   }
 
+  /** Every order created so far, oldest first (copies): what a merchant portal would list. */
+  orders(): EmulatorOrder[] {
+    return this.#store.all().map((record) => this.#snapshot(record));
+  }
+
   /**
    * Serves one request. `path` is relative to the mount point, with or without the query string
    * (without, the query string of `req.url` is used). Reads the body itself; never rejects.

@@ -24,6 +24,9 @@ export type MetricName =
   | 'CallbackFailed'
   | 'StatusCheckRun'
   | 'StatusCheckScheduled'
+  /** A status check's schedule could not be created: the sweeper is all that runs it now. */
+  | 'StatusCheckScheduleFailed'
+  /** Overdue checks the sweeper found and ran: normally none, each one a schedule that was lost. */
   | 'SweptOrders'
   | 'ZaloPayError';
 

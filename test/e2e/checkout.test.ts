@@ -418,6 +418,29 @@ describe('the checkout in Chromium', () => {
     expect(refused).toBe(2);
     expect(await page.locator('[data-trouble]:not([hidden])').count()).toBe(0);
   });
+
+  it('backs off when the API throttles: no sooner than Retry-After, then paid', async () => {
+    const page = await browser.newPage();
+    const polls: number[] = [];
+    await page.route(/\/orders\/[^/]+\?wait=/, (route) => {
+      polls.push(Date.now());
+      if (polls.length === 1) {
+        return route.fulfill({
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '2' },
+          body: JSON.stringify({ message: 'Too Many Requests' }),
+        });
+      }
+      return route.continue();
+    });
+    const appTransId = await payWithZaloPay(page, app().url);
+    await page.getByText('Không kết nối được máy chủ, đang thử lại…').first().waitFor();
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    // A lower bound only: the page waited at least what the API asked.
+    expect(polls[1]! - polls[0]!).toBeGreaterThanOrEqual(2_000);
+  });
 });
 
 describe('the result page and the redirect landing', () => {

@@ -165,6 +165,16 @@ describe('the Lambda bundles', () => {
     });
   });
 
+  it('holds no X-Ray SDK and no Powertools Tracer: Lambda active tracing needs neither', () => {
+    for (const [name, file] of bundles) {
+      // The source map lists every module esbuild put in the bundle, under its package path.
+      const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      const tracing = sources.filter((s) => /aws-xray-sdk|@aws-lambda-powertools\/tracer|cls-hooked/.test(s));
+      expect({ name, tracing }).toEqual({ name, tracing: [] });
+      expect(sources.some((s) => s.includes('@aws-lambda-powertools/logger'))).toBe(true);
+    }
+  });
+
   it('holds no key, not even the public sandbox keys (those are local defaults only)', () => {
     for (const file of bundles.values()) {
       const code = readFileSync(file, 'utf8');

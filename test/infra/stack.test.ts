@@ -39,7 +39,7 @@ beforeAll(() => {
     amountMin: '2000',
     amountMax: '10000000',
     statusCheckDelaySeconds: '900',
-    createOrderAuth: 'api-key',
+    // createOrderAuth left out: api-key is the production default.
     alarmEmail: 'ops@shop.example',
   });
 });
@@ -123,6 +123,65 @@ describe('functions', () => {
       // The shop's origins also bound where a buyer may be sent back to.
       RETURN_URL_ORIGINS: `${SHOP},https://www.shop.example`,
     });
+  });
+
+  it('have the measured memory, overridable by function, and the reserved concurrency of the context', () => {
+    const memory = (s: Synthesized, name: FunctionName) => s.properties(s.functionId(name)).MemorySize;
+    const reserved = (s: Synthesized, name: FunctionName) =>
+      s.properties(s.functionId(name)).ReservedConcurrentExecutions;
+    expect(Object.fromEntries(ALL.map((name) => [name, memory(sandbox, name)]))).toEqual({
+      'create-order': 512,
+      'get-order': 256,
+      qr: 512,
+      'sync-order': 256,
+      'order-history': 256,
+      'list-reviews': 256,
+      redirect: 256,
+      pages: 128,
+      callback: 512,
+      'status-check': 512,
+      sweeper: 512,
+    });
+    expect(Object.fromEntries(ALL.map((name) => [name, reserved(sandbox, name)]))).toEqual({
+      'create-order': undefined,
+      'get-order': 50,
+      qr: undefined,
+      'sync-order': undefined,
+      'order-history': undefined,
+      'list-reviews': undefined,
+      redirect: undefined,
+      pages: undefined,
+      callback: 10,
+      'status-check': 10,
+      sweeper: 1,
+    });
+    const tuned = synthesize({
+      functionMemory: 'qr=1024',
+      callbackConcurrency: '40',
+      getOrderConcurrency: '0',
+    });
+    expect(memory(tuned, 'qr')).toBe(1024);
+    expect(reserved(tuned, 'callback')).toBe(40);
+    expect(reserved(tuned, 'get-order')).toBeUndefined();
+    // An account with a low concurrency quota: no reservation at all, not even the sweeper's.
+    const unreserved = synthesize({ reservedConcurrency: 'false' });
+    for (const name of ALL) expect(reserved(unreserved, name)).toBeUndefined();
+    expect(() => synthesize({ functionMemory: 'checkout=256' })).toThrow(
+      /functionMemory: no function named checkout/,
+    );
+  });
+
+  it('trace with Lambda alone, or with the OpenTelemetry layer when the context names one', () => {
+    for (const name of ALL) {
+      expect(sandbox.properties(sandbox.functionId(name)).Layers).toBeUndefined();
+      expect(envOf(sandbox, name).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
+    }
+    const layer = 'arn:aws:lambda:ap-southeast-1:615299751070:layer:AWSOpenTelemetryDistroJs:6';
+    const traced = synthesize({ openTelemetryLayerArn: layer });
+    for (const name of ALL) {
+      expect(traced.properties(traced.functionId(name)).Layers).toEqual([layer]);
+      expect(envOf(traced, name).AWS_LAMBDA_EXEC_WRAPPER).toBe('/opt/otel-instrument');
+    }
   });
 
   it('get only the resources they use: table, secret and scheduler variables', () => {
@@ -284,18 +343,20 @@ describe('status checks: EventBridge Scheduler', () => {
     ]);
   });
 
+  const invokeConfigOf = (fn: string) =>
+    idsOfType(sandbox.json, 'AWS::Lambda::EventInvokeConfig')
+      .map((id) => sandbox.properties(id))
+      .find((config) => sandbox.resolve(config.FunctionName) === fn);
+
   it('errors inside status-check are retried twice by Lambda, then kept in their own queue', () => {
-    const [config] = idsOfType(sandbox.json, 'AWS::Lambda::EventInvokeConfig').map((id) =>
-      sandbox.properties(id),
-    );
-    expect(sandbox.resolve(config!.FunctionName)).toBe('<StatusCheck>');
+    const config = invokeConfigOf('<StatusCheck>');
     expect(config).toMatchObject({ MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
     expect(sandbox.resolve(config!.DestinationConfig.OnFailure.Destination)).toBe(
       '<StatusChecks/CheckFailures>.Arn',
     );
   });
 
-  it('the sweeper runs every 5 minutes in the group, with retries and the dead-letter queue', () => {
+  it('the sweeper runs every 5 minutes in the group, one run at a time: no retries, the dead-letter queue', () => {
     const [schedule] = idsOfType(sandbox.json, 'AWS::Scheduler::Schedule').map((id) =>
       sandbox.properties(id),
     );
@@ -303,7 +364,15 @@ describe('status checks: EventBridge Scheduler', () => {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 240 } },
+      Target: { RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 240 } },
+    });
+    expect(invokeConfigOf('<Sweeper>')).toMatchObject({
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 240,
+    });
+    expect(sandbox.properties(sandbox.functionId('sweeper'))).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 280,
     });
     expect(schedule!.Name).toBeUndefined();
     expect(schedule!.GroupName).toBe(
@@ -554,7 +623,40 @@ describe('operations', () => {
     }
     const topic = idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]!;
     for (const alarm of alarms(sandbox)) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
-    expect(alarms(sandbox)).toHaveLength(9);
+    expect(alarms(sandbox)).toHaveLength(12);
+  });
+
+  it('alarms when a check is lost: a schedule not created, not delivered, or found overdue by the sweeper', () => {
+    const service = [{ Name: 'service', Value: 'zalopay-qr-sandbox' }];
+    for (const metric of ['StatusCheckScheduleFailed', 'SweptOrders']) {
+      expect(metricAlarm(sandbox, metric)).toMatchObject({
+        Namespace: 'ZaloPayQR',
+        Dimensions: service,
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+    const deliveries = alarms(sandbox).find((a) =>
+      a.Metrics?.some((m: { Label?: string }) => m.Label === 'Failed schedule deliveries'),
+    );
+    const group = idsOfType(sandbox.json, 'AWS::Scheduler::ScheduleGroup')[0]!;
+    const used = deliveries!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+      (m: {
+        MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Value: unknown }[] } };
+      }) => {
+        expect(m.MetricStat.Metric.Namespace).toBe('AWS/Scheduler');
+        expect(m.MetricStat.Metric.Dimensions.map((d) => d.Value)).toEqual([sandbox.properties(group).Name]);
+        return m.MetricStat.Metric.MetricName;
+      },
+    );
+    expect(used.sort()).toEqual([
+      'InvocationDroppedCount',
+      'InvocationsFailedToBeSentToDeadLetterCount',
+      'InvocationsSentToDeadLetterCount',
+      'TargetErrorCount',
+    ]);
+    expect(deliveries).toMatchObject({ Threshold: 1 });
   });
 
   it('has a dashboard, an email subscription when asked, and the outputs a merchant needs', () => {

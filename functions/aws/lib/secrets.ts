@@ -3,13 +3,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AppSecret, parseSecret, secretSettings } from '../../../shared/adapters/aws/settings';
 import { ConfigError } from '../../../shared/core/config';
 import type { CredentialsProvider } from '../../../shared/core/zalopay/types';
-import { tracer } from './runtime';
 
 const { secretArn, maxAgeSeconds } = secretSettings(process.env);
 
-const provider = new SecretsProvider({
-  awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
-});
+const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
 
 let parsed: { text: string; secret: AppSecret } | undefined;
 
