@@ -7,7 +7,8 @@ import { DUE_CHECKS_INDEX, DUE_SHARDS, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-const ORDER_SK = 'ORDER';
+/** The sort key of an order item (its history shares the partition). */
+export const ORDER_SK = 'ORDER';
 const HISTORY_PREFIX = 'HISTORY#';
 /** Attributes that only address the item; never part of an Order or a HistoryEntry. */
 const ADDRESSING = [PK, SK, DUE_CHECKS_INDEX.partitionKey, DUE_CHECKS_INDEX.sortKey];
@@ -23,8 +24,10 @@ export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
   pageSize?: number;
 }
 
+const ORDER_PREFIX = 'ORDER#';
+
 /** The partition key of an order and its history. */
-export const orderPk = (appTransId: string): string => `ORDER#${appTransId}`;
+export const orderPk = (appTransId: string): string => `${ORDER_PREFIX}${appTransId}`;
 
 /** The overdue-check index partition of an order: a stable hash of its id, so rewrites never move it. */
 export const dueShardOf = (appTransId: string): string =>
@@ -55,6 +58,13 @@ const withoutAddressing = <T>(item: Item): T => {
   return copy as T;
 };
 
+/** True for the key of an order item, and for nothing else in the table (history, idempotency). */
+export const isOrderKey = (key: Item): boolean =>
+  typeof key[PK] === 'string' && key[PK].startsWith(ORDER_PREFIX) && key[SK] === ORDER_SK;
+
+/** The order an order item holds (as read, or as a stream image), without its addressing attributes. */
+export const orderOfItem = (item: Item): Order => withoutAddressing<Order>(item);
+
 /**
  * {@link OrderStore} on the single table of `schema.ts`. Every order write is one conditional
  * PutItem, so racing writers cannot both win; reads of an order are strongly consistent.
@@ -78,7 +88,7 @@ export class DynamoOrderStore implements OrderStore {
         ConsistentRead: true,
       }),
     );
-    return Item && withoutAddressing<Order>(Item);
+    return Item && orderOfItem(Item);
   }
 
   async create(order: Order): Promise<boolean> {
