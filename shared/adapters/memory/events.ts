@@ -9,6 +9,7 @@ import type { EventSink } from '../../core/ports/events';
 export class RecordingEventSink implements EventSink {
   readonly name: string;
   readonly #delivered: EventEnvelope[] = [];
+  readonly #attempted: string[] = [];
   readonly #failures: { error: unknown; remaining: number }[] = [];
 
   constructor(name = 'recorder') {
@@ -18,6 +19,11 @@ export class RecordingEventSink implements EventSink {
   /** Every event delivered, in delivery order, duplicates included (copies). */
   get delivered(): EventEnvelope[] {
     return this.#delivered.map((e) => structuredClone(e));
+  }
+
+  /** The id of every event it was handed, in order, failed deliveries included. */
+  get attempted(): string[] {
+    return [...this.#attempted];
   }
 
   /** The events delivered for one order, in delivery order. */
@@ -31,6 +37,7 @@ export class RecordingEventSink implements EventSink {
   }
 
   async deliver(event: EventEnvelope): Promise<void> {
+    this.#attempted.push(event.id);
     const failure = this.#failures[0];
     if (failure) {
       if (--failure.remaining < 1) this.#failures.shift();

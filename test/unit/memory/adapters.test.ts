@@ -197,6 +197,7 @@ describe('RecordingEventSink', () => {
     await expect(sink.deliver(event(1))).rejects.toBe(down);
     await sink.deliver(event(1));
     expect(sink.delivered.map((e) => e.id)).toEqual(['261128_a.1']);
+    expect(sink.attempted).toEqual(['261128_a.1', '261128_a.1', '261128_a.1']);
   });
 
   it('hands out copies: a test cannot change what was delivered', async () => {
