@@ -14,13 +14,28 @@ export interface Pages {
   partials: Readonly<Record<string, string>>;
 }
 
+/**
+ * Where the pages subscribe to their order's push channel (docs/events.md §5): AppSync Events'
+ * real-time URL, its HTTP domain (the `host` of the authorization) and the API key.
+ */
+export interface PushConfig {
+  realtimeUrl: string;
+  host: string;
+  apiKey: string;
+}
+
 export interface Deps {
   pages: Pages;
   config: { merchantName: string };
+  /** Without it the pages long-poll only. */
+  push?: PushConfig;
 }
 
-/** The pages' inline scripts and styles, allowed by hash so nothing else can run. */
-const contentSecurityPolicy = (html: string): string => {
+/**
+ * The pages' inline scripts and styles, allowed by hash so nothing else can run; connections go
+ * to this origin and to the push endpoint only.
+ */
+const contentSecurityPolicy = (html: string, push: PushConfig | undefined): string => {
   const hashes = (tag: string) =>
     [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))]
       .map(
@@ -35,6 +50,7 @@ const contentSecurityPolicy = (html: string): string => {
     `script-src ${hashes('script') || "'none'"}`,
     `style-src ${hashes('style') || "'none'"}`,
     "img-src 'self' data:",
+    `connect-src 'self'${push ? ` ${new URL(push.realtimeUrl).origin}` : ''}`,
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
@@ -49,14 +65,19 @@ const assemble = (html: string, partials: Pages['partials']): string =>
     return partial;
   });
 
-const render = (html: string, pages: Pages, merchantName: string) => {
-  const body = assemble(html, pages.partials).replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName));
+/** JSON for a `<script type="application/json">`: nothing in it can end the element. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replaceAll('<', '\\u003c');
+
+const render = (html: string, pages: Pages, merchantName: string, push: PushConfig | undefined) => {
+  const body = assemble(html, pages.partials)
+    .replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName))
+    .replaceAll('"{{PUSH_CONFIG}}"', scriptJson(push ?? null));
   return {
     statusCode: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-cache',
-      'content-security-policy': contentSecurityPolicy(body),
+      'content-security-policy': contentSecurityPolicy(body, push),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     },
@@ -66,8 +87,8 @@ const render = (html: string, pages: Pages, merchantName: string) => {
 
 /** `GET /` (demo checkout) and `GET /result` (where the redirect lands by default). */
 export const makeHandler = (deps: Deps) => {
-  const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName);
-  const result = render(deps.pages.result, deps.pages, deps.config.merchantName);
+  const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName, deps.push);
+  const result = render(deps.pages.result, deps.pages, deps.config.merchantName, deps.push);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) =>
     event.rawPath === '/result' ? result : checkout,
   );

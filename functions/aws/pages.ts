@@ -1,3 +1,4 @@
+import { pushSettings } from '../../shared/adapters/aws/settings';
 import checkout from '../../web/checkout.html';
 import header from '../../web/partials/header.html';
 import outcome from '../../web/partials/outcome.html';
@@ -7,7 +8,14 @@ import result from '../../web/result.html';
 import { makeHandler } from '../pages';
 import { config, lambda } from './lib/runtime';
 
-/** `GET /` and `GET /result` (API Gateway, with the `demoPages` context): the pages are in the bundle. */
+/**
+ * `GET /` and `GET /result` (API Gateway, with the `demoPages` context): the pages are in the
+ * bundle; they subscribe to AppSync Events with what the stack put in the environment.
+ */
 export const handler = lambda(
-  makeHandler({ pages: { checkout, result, partials: { header, outcome, script, style } }, config }),
+  makeHandler({
+    pages: { checkout, result, partials: { header, outcome, script, style } },
+    config,
+    push: pushSettings(process.env),
+  }),
 );
