@@ -14,5 +14,11 @@ const project = (name, extra = {}) => ({
 
 /** @type {import('jest').Config} */
 export default {
-  projects: [project('unit'), project('integration'), project('infra'), project('e2e')],
+  projects: [
+    project('unit'),
+    // A longer time limit per test, set there with the reason (the VM-context slowdown).
+    project('integration', { setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'] }),
+    project('infra'),
+    project('e2e'),
+  ],
 };

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import * as z from 'zod/mini';
 import { json, notFound } from '../shared/adapters/http/errors';
 import { httpErrors } from '../shared/adapters/http/middleware';
-import { appTransIdOf } from '../shared/adapters/http/params';
+import { readableAppTransIdOf } from '../shared/adapters/http/params';
 import { parseOrThrow } from '../shared/adapters/http/validation';
 import type { Log } from '../shared/core/observability';
 import { ORDER_STATUSES } from '../shared/core/orders/model';
@@ -14,6 +14,8 @@ import { intBetween } from '../shared/core/schemas';
 export interface Deps extends ReadDeps {
   log: Log;
   config: { publicBaseUrl: string };
+  /** Only read for an id we never issued (an orphan payment's), which only the merchant may read. */
+  merchantApiKey: () => Promise<string>;
 }
 
 /** Long-polls stay well inside API Gateway's 30 s integration timeout. */
@@ -27,12 +29,13 @@ const query = z.strictObject({
 /**
  * `GET /orders/{appTransId}`, with `?wait=N&status=S` answering as soon as the status is no longer
  * S, or after N seconds (docs/http-api.md). Without `status`, it waits for a change from the current one.
+ * An id we never issued (an orphan payment's) is answered only with the merchant's `x-api-key`.
  */
 export const makeHandler = (deps: Deps) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(httpErrors(deps))
     .handler(async (event) => {
-      const appTransId = appTransIdOf(event);
+      const appTransId = await readableAppTransIdOf(event, deps.merchantApiKey);
       const { wait, status } = parseOrThrow(query, event.queryStringParameters ?? {});
       let order = await deps.store.get(appTransId);
       if (order && wait) {

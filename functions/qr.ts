@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ApiError, notFound } from '../shared/adapters/http/errors';
+import { ApiError, NOSNIFF, notFound } from '../shared/adapters/http/errors';
 import { httpErrors } from '../shared/adapters/http/middleware';
 import { appTransIdOf } from '../shared/adapters/http/params';
 import { parseOrThrow } from '../shared/adapters/http/validation';
@@ -66,6 +66,7 @@ export const makeHandler = (deps: Deps) =>
         etag,
         // Never cached past the moment the order stops being payable.
         'cache-control': `private, max-age=${secondsLeft}`,
+        ...NOSNIFF,
       };
       if (matchesEtag(event.headers?.['if-none-match'], etag)) return { statusCode: 304, headers };
       const image = await renderQr(text, options);

@@ -5,6 +5,7 @@ export type HttpFunction =
   | 'qr'
   | 'sync-order'
   | 'order-history'
+  | 'list-reviews'
   | 'redirect'
   | 'pages';
 
@@ -27,6 +28,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/orders/{appTransId}/qr', function: 'qr' },
   { method: 'POST', path: '/orders/{appTransId}/sync', function: 'sync-order' },
   { method: 'GET', path: '/orders/{appTransId}/history', function: 'order-history' },
+  { method: 'GET', path: '/reviews', function: 'list-reviews' },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
   { method: 'GET', path: '/', function: 'pages', demo: true },
   { method: 'GET', path: '/result', function: 'pages', demo: true },

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { json, notFound } from '../shared/adapters/http/errors';
 import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
-import { appTransIdOf } from '../shared/adapters/http/params';
+import { anyAppTransIdOf } from '../shared/adapters/http/params';
 import { checkStatus, type StatusCheckDeps } from '../shared/core/orders/status-check';
 import { toOrderView } from '../shared/core/orders/view';
 
@@ -17,7 +17,7 @@ export const makeHandler = (deps: Deps) =>
     .use(httpErrors(deps))
     .use(apiKeyAuth({ apiKey: deps.merchantApiKey }))
     .handler(async (event) => {
-      const order = await checkStatus(deps, appTransIdOf(event), { kind: 'merchant' });
+      const order = await checkStatus(deps, anyAppTransIdOf(event), { kind: 'merchant' });
       if (!order) throw notFound();
       return json(200, toOrderView(order, deps.config.publicBaseUrl));
     });

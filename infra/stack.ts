@@ -36,7 +36,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // A 20 s long-poll inside API Gateway's 30 s.
     timeout: 25,
     table: ['read-orders'],
-    secret: false,
+    // The merchant key, read only for an id we never issued (an orphan payment's).
+    secret: true,
     schedules: false,
   },
   qr: {
@@ -57,6 +58,13 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'GET /orders/{appTransId}/history (merchant)',
     timeout: 10,
     table: ['read-orders', 'read-history'],
+    secret: true,
+    schedules: false,
+  },
+  'list-reviews': {
+    description: 'GET /reviews (merchant): the orders waiting for a person',
+    timeout: 10,
+    table: ['reviews'],
     secret: true,
     schedules: false,
   },

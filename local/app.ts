@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as createOrder } from '../functions/create-order';
 import { makeHandler as getOrder } from '../functions/get-order';
+import { makeHandler as listReviews } from '../functions/list-reviews';
 import { makeHandler as orderEvents } from '../functions/order-events';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
@@ -33,8 +35,15 @@ import { ZaloPayEmulator } from './emulator/emulator';
 import { LocalEventApi, PUBLISH_PATH, REALTIME_PATH } from './events/appsync';
 import { LocalChangeFeed } from './events/stream';
 import { LocalWebhooks } from './events/webhooks';
-import { type HttpHandler, lambdaContext, listen, localRequestListener, type Route } from './server';
-import { localFallbacks, localSettings } from './settings';
+import {
+  type HttpHandler,
+  lambdaContext,
+  listen,
+  localRequestListener,
+  type Route,
+  startingUpListener,
+} from './server';
+import { type LocalSettings, localFallbacks, localSettings } from './settings';
 import { TaskTracker } from './tasks';
 import { readWebPages } from './web-pages';
 
@@ -58,6 +67,11 @@ export interface LocalAppOptions {
   wrapDynamo?: (client: DynamoDBDocumentClient) => DynamoDBDocumentClient;
   /** Wraps the status-check scheduler the handlers use (tests count schedules). */
   wrapScheduler?: (scheduler: StatusCheckScheduler) => StatusCheckScheduler;
+  /**
+   * Runs once the port is bound and before anything behind it is ready; start-up waits for it
+   * (tests ask the server what it answers meanwhile).
+   */
+  whileStarting?: (url: string) => Promise<void>;
   /** Wraps the consumers of order events (tests record events or make a consumer fail). */
   wrapEventSinks?: (sinks: EventSink[]) => EventSink[];
   /** Order events' timings (tests shorten them). */
@@ -75,6 +89,8 @@ export class CountingMetrics implements Metrics {
 export interface LocalApp {
   /** Where the API and pages are served, e.g. `http://localhost:3000`. */
   url: string;
+  /** The address and port the server is bound to (HOST, 127.0.0.1 by default). */
+  address: AddressInfo;
   config: AppConfig;
   credentials: ZaloPayCredentials;
   emulator: ZaloPayEmulator;
@@ -113,15 +129,39 @@ export interface LocalApp {
  */
 export const startLocalApp = async (options: LocalAppOptions = {}): Promise<LocalApp> => {
   const env = options.env ?? process.env;
-  const clock = options.clock ?? systemClock;
   const settings = localSettings(env);
-  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds } = settings;
   // Fail on a bad setting before anything listens; with PORT=0 the URLs are only known later.
-  loadConfig(env, localFallbacks(settings.port, EMULATOR_PREFIX));
+  loadConfig(env, localFallbacks(settings.port, EMULATOR_PREFIX, settings.host));
 
-  const server = createServer();
-  const port = await listen(server, settings.port);
-  const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX));
+  // Until the database and the handlers are ready, every request gets 503 with Retry-After.
+  let listener: RequestListener = startingUpListener(CALLBACK_PATH);
+  const server = createServer((req, res) => listener(req, res));
+  const port = await listen(server, settings.port, settings.host);
+  try {
+    await options.whileStarting?.(localFallbacks(port, EMULATOR_PREFIX, settings.host).publicBaseUrl);
+    return await startOn(server, port, settings, options, (ready) => {
+      listener = ready;
+    });
+  } catch (error) {
+    // Nothing may keep listening for a runtime that failed to start.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+};
+
+/** Everything behind the bound port; `serve` switches the server to the real handlers once ready. */
+const startOn = async (
+  server: Server,
+  port: number,
+  settings: LocalSettings,
+  options: LocalAppOptions,
+  serve: (listener: RequestListener) => void,
+): Promise<LocalApp> => {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds, host } = settings;
+  const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX, host));
   const log =
     options.log ??
     new Logger({ serviceName: 'zalopay-qr-local', logLevel: config.logLevel, environment: 'local' });
@@ -201,7 +241,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const sinks: EventSink[] = [
     new AppSyncEventsPublisher({
       // The server itself, whatever PUBLIC_BASE_URL says.
-      endpoint: `http://localhost:${port}${PUBLISH_PATH}`,
+      endpoint: `${loopbackUrl(server)}${PUBLISH_PATH}`,
       region: 'local',
       credentials: () => publisherCredentials,
     }),
@@ -247,6 +287,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     qr: asHttp(qr(deps)),
     'sync-order': asHttp(syncOrder(deps)),
     'order-history': asHttp(orderHistory(deps)),
+    'list-reviews': asHttp(listReviews(deps)),
     redirect: asHttp(redirect(deps)),
     pages: asHttp(pages(deps)),
   };
@@ -265,8 +306,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
   const sweepTimer = setInterval(sweepSafely, sweepIntervalSeconds * 1000);
   sweepTimer.unref();
 
-  server.on(
-    'request',
+  serve(
     localRequestListener({
       routes,
       mounts: [
@@ -305,6 +345,7 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
 
   return {
     url: config.publicBaseUrl,
+    address: server.address() as AddressInfo,
     config,
     credentials,
     emulator,
@@ -328,6 +369,13 @@ export const startLocalApp = async (options: LocalAppOptions = {}): Promise<Loca
     checkStatus: runCheck,
     close,
   };
+};
+
+/** This server from inside, whatever PUBLIC_BASE_URL says (a wildcard address is reached on loopback). */
+const loopbackUrl = (server: Server): string => {
+  const { address, family, port } = server.address() as AddressInfo;
+  const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `http://${family === 'IPv6' ? `[${reachable}]` : reachable}:${port}`;
 };
 
 const context = (functionName: string): Context => lambdaContext(randomUUID(), functionName);

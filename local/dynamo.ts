@@ -97,11 +97,22 @@ const closeConnectionsOnceClosing = (server: Server) => {
 };
 
 const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  const definition = tableDefinition(tableName);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // dynalite cannot add an index to a table, and a table without one would fail at the first
+    // query of it: say so at start-up instead.
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = (definition.GlobalSecondaryIndexes ?? []).filter((i) => !present.has(i.IndexName));
+    if (missing.length > 0) {
+      throw new Error(
+        `DATA_DIR holds a table made by an older version, without the index ${missing.map((i) => i.IndexName).join(', ')}: ` +
+          'start with another DATA_DIR (or move this one aside)',
+      );
+    }
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    await client.send(new CreateTableCommand(definition));
   }
   // dynalite turns the table ACTIVE on its next tick, normally before the first describe returns.
   await waitUntilTableExists({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 10 }, { TableName: tableName });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { ApiError, errorResponse } from '../shared/adapters/http/errors';
+import { ApiError, errorResponse, json, NOSNIFF } from '../shared/adapters/http/errors';
+import { MAX_BODY_BYTES } from '../shared/adapters/http/middleware';
 import type { Log } from '../shared/core/observability';
 import type { TaskTracker } from './tasks';
 
@@ -25,8 +26,13 @@ export interface Mount {
   handle: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
 }
 
-/** API Gateway refuses larger payloads with 413 before any function runs. */
-const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/**
+ * How much of a body the local server reads. Every route of ours refuses a body over
+ * MAX_BODY_BYTES, so one byte more is enough for the handler to answer exactly as it does behind
+ * API Gateway (which buffers up to 10 MB first); the rest is never read, and the connection is
+ * closed after the answer.
+ */
+const LOCAL_MAX_BODY = MAX_BODY_BYTES + 1;
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))|\+json|\+xml/;
 
@@ -100,13 +106,19 @@ export const localRequestListener = (options: {
       if (!match) continue;
       pathMatched = true;
       if (route.method !== req.method) continue;
-      const body = await readBody(req);
-      if (body === undefined) {
-        return send(res, errorResponse(new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request entity too large')));
+      const pathParameters = decodeParams(route.params, match);
+      // API Gateway refuses a path whose percent-encoding is not UTF-8 before any function runs.
+      if (!pathParameters) {
+        return send(
+          res,
+          errorResponse(
+            new ApiError(400, 'VALIDATION_FAILED', 'the request path has a malformed percent-encoding'),
+          ),
+        );
       }
-      const pathParameters = Object.fromEntries(
-        route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
-      );
+      const { body, truncated } = await readBody(req, LOCAL_MAX_BODY);
+      // The unread rest of an oversized body would otherwise be read and discarded after the answer.
+      if (truncated) res.once('finish', () => req.destroy());
       const event = toEvent(req, url, route, pathParameters, body);
       const result = await route.handler(event, lambdaContext(event.requestContext.requestId));
       return send(res, result);
@@ -122,16 +134,39 @@ export const localRequestListener = (options: {
   }
 };
 
-const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > GATEWAY_MAX_BODY) return undefined;
-    chunks.push(chunk as Buffer);
+/** The route's path variables, decoded; undefined when one is not valid percent-encoded UTF-8. */
+const decodeParams = (names: string[], match: RegExpExecArray): Record<string, string> | undefined => {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+  } catch {
+    return undefined;
   }
-  return Buffer.concat(chunks);
 };
+
+/**
+ * At most `limit` bytes of the body: reading stops there (`truncated`), so an oversized body is
+ * never buffered whole, whatever its declared length.
+ */
+const readBody = (req: IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (truncated: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      resolve({ body: Buffer.concat(chunks).subarray(0, limit), truncated });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        // Leave the rest unread: the connection is closed once the answer is sent.
+        req.pause();
+        done(true);
+      }
+    };
+    const onEnd = () => done(false);
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
 
 const toEvent = (
   req: IncomingMessage,
@@ -187,14 +222,40 @@ const toEvent = (
 /** Writes a handler result the way API Gateway does, including its plain-value shorthand. */
 const send = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+    res.writeHead(200, { 'content-type': 'application/json', ...NOSNIFF }).end(JSON.stringify(result));
     return;
   }
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  const headers: Record<string, string | string[]> = {
+    ...NOSNIFF,
+    ...(result.headers as Record<string, string>),
+  };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
   res.writeHead(result.statusCode ?? 200, headers).end(body);
 };
+
+/** How long a client should wait before trying again while the local runtime starts. */
+export const STARTING_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The listener while the local runtime starts (the port is bound, the database and handlers are
+ * not ready): every request gets 503 with `Retry-After` at once, instead of waiting on nothing.
+ * A ZaloPay callback gets `return_code` 0 as well, so whichever ZaloPay reads, the HTTP status or
+ * the code, it calls again (docs/zalopay-protocol.md §6).
+ */
+export const startingUpListener =
+  (callbackPath: string) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    const retry = { 'retry-after': String(STARTING_RETRY_AFTER_SECONDS) };
+    const path = (req.url ?? '').split('?')[0];
+    const answer =
+      path === callbackPath
+        ? json(503, { return_code: 0, return_message: 'starting up, please retry' }, retry)
+        : errorResponse(new ApiError(503, 'STARTING_UP', 'the server is starting; retry in a moment'));
+    // Whatever the request sent is not read: close the connection after the answer.
+    res.once('finish', () => req.destroy());
+    send(res, { ...answer, headers: { ...answer.headers, ...retry } });
+  };
 
 /** The parts of Lambda's context our handlers and Powertools read. */
 export const lambdaContext = (requestId: string, functionName = 'local'): Context => ({

@@ -25,8 +25,12 @@ export const LOCAL_WEBHOOK_SECRET = 'whsec_emFsb3BheS1xci1sb2NhbC13ZWJob29rLXNlY
 /** The API key of the local push endpoint when `EVENTS_API_KEY` is unset (docs/events.md §6). */
 export const LOCAL_EVENTS_API_KEY = 'local-events-key';
 
+/** Loopback only: the local runtime holds public sandbox keys and a default merchant key. */
+const DEFAULT_HOST = '127.0.0.1';
+
 const schema = z.object({
   PORT: z._default(intBetween(0, 65535), 3000),
+  HOST: unlessEmpty(z.string().check(z.regex(/^[\w.:-]{1,253}$/, 'must be a host name or an IP address'))),
   ZALOPAY_APP_ID: z._default(z.coerce.number().check(z.int(), z.positive()), SANDBOX_APP_2553.appId),
   ZALOPAY_KEY1: z._default(key, SANDBOX_APP_2553.key1),
   ZALOPAY_KEY2: z._default(key, SANDBOX_APP_2553.key2),
@@ -51,6 +55,8 @@ const schema = z.object({
 export interface LocalSettings {
   /** The port to listen on; 0 picks a free one. */
   port: number;
+  /** The address to listen on: 127.0.0.1 unless HOST says otherwise (`0.0.0.0`: every interface). */
+  host: string;
   /** From the environment, else ZaloPay's public sandbox app. */
   credentials: ZaloPayCredentials;
   merchantApiKey: string;
@@ -68,6 +74,7 @@ export const localSettings = (env: Env): LocalSettings => {
   const c = parseEnv(schema, env);
   return {
     port: c.PORT,
+    host: c.HOST ?? DEFAULT_HOST,
     credentials: {
       appId: c.ZALOPAY_APP_ID,
       key1: c.ZALOPAY_KEY1,
@@ -90,11 +97,16 @@ export const localSettings = (env: Env): LocalSettings => {
   };
 };
 
+/** Addresses that `localhost` reaches: loopback, or every interface (which includes loopback). */
+const REACHED_AS_LOCALHOST = new Set(['127.0.0.1', 'localhost', '0.0.0.0', '::']);
+
 /**
  * What the local runtime gives `loadConfig` for the URLs a deployment always sets: this machine on
- * the port it listens on, and the built-in emulator mounted at `emulatorPath`.
+ * the port it listens on (`localhost`, unless HOST names an address that `localhost` does not
+ * reach), and the built-in emulator mounted at `emulatorPath`.
  */
-export const localFallbacks = (port: number, emulatorPath: string): ConfigFallbacks => {
-  const publicBaseUrl = `http://localhost:${port}`;
+export const localFallbacks = (port: number, emulatorPath: string, host = DEFAULT_HOST): ConfigFallbacks => {
+  const name = REACHED_AS_LOCALHOST.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const publicBaseUrl = `http://${name}:${port}`;
   return { publicBaseUrl, zalopayApiBase: `${publicBaseUrl}${emulatorPath}` };
 };

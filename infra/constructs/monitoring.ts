@@ -116,13 +116,22 @@ export class Monitoring extends Construct {
 
     const perFunction = (metric: (fn: IFunction, label: string) => IMetric) =>
       Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, metric(fn, name)]));
-    const total = (label: string, metrics: Record<string, IMetric>) => {
-      const ids = Object.keys(metrics).map((_, i) => `f${i}`);
-      return new MathExpression({
-        label,
-        expression: ids.map((i) => `FILL(${i}, 0)`).join(' + '),
-        usingMetrics: Object.fromEntries(Object.values(metrics).map((m, i) => [ids[i]!, m])),
-        period: FIVE_MINUTES,
+    /** CloudWatch allows an alarm at most this many metrics. */
+    const MAX_ALARM_METRICS = 10;
+    /** The sum of `metrics`, as few expressions of at most MAX_ALARM_METRICS metrics as it takes. */
+    const totals = (label: string, metrics: Record<string, IMetric>) => {
+      const all = Object.values(metrics);
+      const chunks = Array.from({ length: Math.ceil(all.length / MAX_ALARM_METRICS) }, (_, c) =>
+        all.slice(c * MAX_ALARM_METRICS, (c + 1) * MAX_ALARM_METRICS),
+      );
+      return chunks.map((chunk, c) => {
+        const ids = chunk.map((_, i) => `f${i}`);
+        return new MathExpression({
+          label: c === 0 ? label : `${label} (${c + 1})`,
+          expression: ids.map((i) => `FILL(${i}, 0)`).join(' + '),
+          usingMetrics: Object.fromEntries(chunk.map((m, i) => [ids[i]!, m])),
+          period: FIVE_MINUTES,
+        });
       });
     };
     const errors = perFunction((fn, label) =>
@@ -131,16 +140,20 @@ export class Monitoring extends Construct {
     const throttles = perFunction((fn, label) =>
       fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum', label }),
     );
-    alarm(
-      'FunctionErrors',
-      'A function failed (an unhandled error, a timeout, or a crash at start such as a malformed setting).',
-      total('Function errors', errors),
-    );
-    alarm(
-      'FunctionThrottles',
-      'A function was throttled: raise its concurrency.',
-      total('Throttles', throttles),
-    );
+    for (const [c, metric] of totals('Function errors', errors).entries()) {
+      alarm(
+        c === 0 ? 'FunctionErrors' : `FunctionErrors${c + 1}`,
+        'A function failed (an unhandled error, a timeout, or a crash at start such as a malformed setting).',
+        metric,
+      );
+    }
+    for (const [c, metric] of totals('Throttles', throttles).entries()) {
+      alarm(
+        c === 0 ? 'FunctionThrottles' : `FunctionThrottles${c + 1}`,
+        'A function was throttled: raise its concurrency.',
+        metric,
+      );
+    }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
     const graph = (title: string, metrics: IMetric[], width = 8) =>

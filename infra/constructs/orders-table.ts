@@ -3,14 +3,20 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type Attribute, AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DUE_CHECKS_INDEX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/schema';
+import { DUE_CHECKS_INDEX, REVIEWS_INDEX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/schema';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table';
 
 /**
  * What a function does with the table, as the narrowest set of DynamoDB actions the stores call
  * for it (shared/adapters/dynamodb/).
  */
-export type TableAccess = 'read-orders' | 'write-orders' | 'read-history' | 'idempotency' | 'due-checks';
+export type TableAccess =
+  | 'read-orders'
+  | 'write-orders'
+  | 'read-history'
+  | 'idempotency'
+  | 'due-checks'
+  | 'reviews';
 
 const ACCESS: Record<TableAccess, { actions: string[]; onIndex?: string }> = {
   'read-orders': { actions: ['dynamodb:GetItem'] },
@@ -21,6 +27,7 @@ const ACCESS: Record<TableAccess, { actions: string[]; onIndex?: string }> = {
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   },
   'due-checks': { actions: ['dynamodb:Query'], onIndex: DUE_CHECKS_INDEX.name },
+  reviews: { actions: ['dynamodb:Query'], onIndex: REVIEWS_INDEX.name },
 };
 
 const PROJECTIONS = {

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NOSNIFF } from '../../shared/adapters/http/errors';
+import { contentSecurityPolicy } from '../../shared/adapters/http/html';
 import { TaskTracker } from '../tasks';
 import {
   type ApiAnswer,
@@ -91,7 +93,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 const PAY_STATUS = { paid: 1, cancelled: -329 } as const;
 
 const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...NOSNIFF,
+  });
   res.end(JSON.stringify(body));
 };
 
@@ -99,10 +105,10 @@ const sendHtml = (res: ServerResponse, status: number, html: string): void => {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    // form-action must allow the 303 to the merchant's redirect URL.
-    'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'",
+    ...NOSNIFF,
+    // The page's own inline script and style by hash: the emulator shares the API's origin, so
+    // nothing else may run here. form-action must allow the 303 to the merchant's redirect URL.
+    'content-security-policy': contentSecurityPolicy(html, { 'form-action': "'self' http: https:" }),
   });
   res.end(html);
 };
@@ -493,7 +499,7 @@ export class ZaloPayEmulator {
     const target = redirectUrlOf(order);
     if (target) {
       target.search = target.search ? `${target.search}&${query}` : `?${query}`;
-      res.writeHead(303, { location: target.toString(), 'cache-control': 'no-store' });
+      res.writeHead(303, { location: target.toString(), 'cache-control': 'no-store', ...NOSNIFF });
       res.end();
       return;
     }

@@ -56,7 +56,7 @@ const appSettings = z
     amountMax: z._default(intBetween(1, Number.MAX_SAFE_INTEGER), 50_000_000),
     merchantName: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'ZaloPay QR demo'),
     createOrderAuth: z._default(z.enum(['none', 'api-key']), 'none'),
-    /** Origins a `returnUrl` may point to; undefined allows any http(s) URL. */
+    /** Origins a `returnUrl` may point to; unset: only the origin of `publicBaseUrl`. */
     returnUrlOrigins: z.optional(origins),
     /** How often a long-poll re-reads the order. */
     longPollIntervalMs: z._default(intBetween(1, 10_000), 1000),
@@ -87,10 +87,15 @@ export const envName = (setting: string): string => setting.replace(/[A-Z]/g, (c
 /** Settings shared by every function and the local runtime. Keys are not here: see credentials. */
 export type AppConfig = Omit<
   z.output<typeof appSettings>,
-  'publicBaseUrl' | 'zalopayCallbackUrl' | 'zalopayApiBase'
+  'publicBaseUrl' | 'zalopayCallbackUrl' | 'zalopayApiBase' | 'returnUrlOrigins'
 > & {
   /** Base URL of our API, without a trailing slash. */
   publicBaseUrl: string;
+  /**
+   * Where a `returnUrl` may send the buyer: RETURN_URL_ORIGINS, or else only our own origin, so
+   * that no signed redirect of ours can be made to lead anywhere else (docs/http-api.md §2).
+   */
+  returnUrlOrigins: string[];
   /** Sent to ZaloPay as `callback_url`. */
   callbackUrl: string;
   /** Sent to ZaloPay as `embed_data.redirecturl`. */
@@ -128,7 +133,7 @@ export interface ConfigFallbacks {
  */
 export const loadConfig = (env: Env, fallbacks?: ConfigFallbacks): AppConfig => {
   const byName = Object.fromEntries(APP_SETTING_NAMES.map((name) => [name, env[envName(name)]]));
-  const { publicBaseUrl, zalopayCallbackUrl, zalopayApiBase, ...settings } = parseEnv(
+  const { publicBaseUrl, zalopayCallbackUrl, zalopayApiBase, returnUrlOrigins, ...settings } = parseEnv(
     appSettings,
     byName,
     envName,
@@ -142,6 +147,7 @@ export const loadConfig = (env: Env, fallbacks?: ConfigFallbacks): AppConfig => 
     callbackUrl: zalopayCallbackUrl ?? `${base}/zalopay/callback`,
     redirectUrl: `${base}/zalopay/redirect`,
     zalopayApiBase: api,
+    returnUrlOrigins: returnUrlOrigins ?? [new URL(base).origin],
     ...settings,
   };
 };

@@ -91,6 +91,7 @@ describe('the Lambda bundles', () => {
         'callback',
         'create-order',
         'get-order',
+        'list-reviews',
         'order-history',
         'pages',
         'qr',
@@ -151,7 +152,8 @@ describe('the Lambda bundles', () => {
     expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
       callback: ['dynamodb', 'secrets-manager'],
       'create-order': ['dynamodb', 'secrets-manager', 'scheduler'],
-      'get-order': ['dynamodb'],
+      'get-order': ['dynamodb', 'secrets-manager'],
+      'list-reviews': ['dynamodb', 'secrets-manager'],
       'order-history': ['dynamodb', 'secrets-manager'],
       pages: [],
       qr: ['dynamodb'],

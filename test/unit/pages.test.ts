@@ -98,15 +98,15 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     const { headers, body } = await serve('/result');
     const config = /<script id="push-config" type="application\/json">([\s\S]*?)<\/script>/.exec(body)?.[1];
     expect(JSON.parse(config ?? '')).toEqual(PUSH);
-    expect(headers['content-security-policy']).toContain(
-      "connect-src 'self' wss://abc.appsync-realtime-api.ap-southeast-1.amazonaws.com;",
+    expect(headers['content-security-policy']).toMatch(
+      /(^|; )connect-src 'self' wss:\/\/abc\.appsync-realtime-api\.ap-southeast-1\.amazonaws\.com(;|$)/,
     );
   });
 
   it('without a push channel the page is told null and connects to its own origin only (long-poll)', async () => {
     const { headers, body } = await serve('/', 'ZaloPay QR demo', null as never);
     expect(body).toContain('<script id="push-config" type="application/json">null</script>');
-    expect(headers['content-security-policy']).toContain("connect-src 'self';");
+    expect(headers['content-security-policy']).toMatch(/(^|; )connect-src 'self'(;|$)/);
   });
 
   it('the push configuration cannot end its element, whatever it holds', async () => {

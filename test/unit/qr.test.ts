@@ -84,7 +84,11 @@ describe('the QR handler', () => {
       for (const header of [etag, `W/${etag}`, `"other", ${etag}`]) {
         const again = await qr(anOrder(), { headers: { 'if-none-match': header } });
         expect(again.statusCode).toBe(304);
-        expect(again.headers).toEqual({ etag, 'cache-control': first.headers['cache-control'] });
+        expect(again.headers).toEqual({
+          etag,
+          'cache-control': first.headers['cache-control'],
+          'x-content-type-options': 'nosniff',
+        });
         expect(again.body).toBeUndefined();
       }
       const otherFormat = await qr(anOrder(), {

@@ -1,9 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEntry, Order, OrderStatus } from '../../core/orders/model';
-import type { DueCheck, OrderStore } from '../../core/ports/store';
+import {
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type HistoryEntry, type Order, type OrderStatus, reviewSince } from '../../core/orders/model';
+import {
+  type DueCheck,
+  InvalidCursorError,
+  type OrderStore,
+  type ReviewEntry,
+  type ReviewPage,
+} from '../../core/ports/store';
 import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
-import { DUE_CHECKS_INDEX, DUE_SHARDS, TABLE_KEYS } from './schema';
+import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
@@ -11,7 +23,14 @@ const SK = TABLE_KEYS.sortKey;
 export const ORDER_SK = 'ORDER';
 const HISTORY_PREFIX = 'HISTORY#';
 /** Attributes that only address the item; never part of an Order or a HistoryEntry. */
-const ADDRESSING = [PK, SK, DUE_CHECKS_INDEX.partitionKey, DUE_CHECKS_INDEX.sortKey];
+const ADDRESSING = [
+  PK,
+  SK,
+  DUE_CHECKS_INDEX.partitionKey,
+  DUE_CHECKS_INDEX.sortKey,
+  REVIEWS_INDEX.partitionKey,
+  REVIEWS_INDEX.sortKey,
+];
 
 type Item = Record<string, unknown>;
 
@@ -41,16 +60,67 @@ let historySequence = 0;
 const historySk = (at: string): string =>
   `${HISTORY_PREFIX}${canonicalIso(at)}#${(historySequence++).toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
 
-const toOrderItem = (order: Order): Item => ({
-  ...order,
-  [PK]: orderPk(order.appTransId),
-  [SK]: ORDER_SK,
-  // Only orders awaiting a check carry the index keys, so the sparse index holds nothing else.
-  ...(order.nextCheck && {
-    [DUE_CHECKS_INDEX.partitionKey]: dueShardOf(order.appTransId),
-    [DUE_CHECKS_INDEX.sortKey]: canonicalIso(order.nextCheck.at),
-  }),
-});
+const toOrderItem = (order: Order): Item => {
+  const reviewAt = reviewSince(order);
+  return {
+    ...order,
+    // The marshaller tells a plain object by its `constructor` property, which a metadata key of
+    // that name replaces; a Map is marshalled by its entries, whatever their names.
+    ...(order.metadata && { metadata: new Map(Object.entries(order.metadata)) }),
+    [PK]: orderPk(order.appTransId),
+    [SK]: ORDER_SK,
+    // Only orders awaiting a check carry the index keys, so the sparse index holds nothing else.
+    ...(order.nextCheck && {
+      [DUE_CHECKS_INDEX.partitionKey]: dueShardOf(order.appTransId),
+      [DUE_CHECKS_INDEX.sortKey]: canonicalIso(order.nextCheck.at),
+    }),
+    // The same for the orders that wait for a person.
+    ...(reviewAt && {
+      [REVIEWS_INDEX.partitionKey]: REVIEWS_INDEX.queue,
+      [REVIEWS_INDEX.sortKey]: canonicalIso(reviewAt),
+    }),
+  };
+};
+
+/** A review-list cursor: the index key DynamoDB stopped at, as opaque text. */
+const encodeCursor = (key: Item): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+/** The index key of a cursor, checked to be one this store could have given out. */
+const decodeCursor = (cursor: string): Item => {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('the cursor is not one the review list gave out');
+  }
+  const k = (key ?? {}) as Record<string, unknown>;
+  const fields = [PK, SK, REVIEWS_INDEX.partitionKey, REVIEWS_INDEX.sortKey];
+  const valid =
+    typeof key === 'object' &&
+    Object.keys(k).length === fields.length &&
+    fields.every((f) => typeof k[f] === 'string') &&
+    (k[PK] as string).startsWith('ORDER#') &&
+    k[SK] === ORDER_SK &&
+    k[REVIEWS_INDEX.partitionKey] === REVIEWS_INDEX.queue &&
+    !Number.isNaN(Date.parse(k[REVIEWS_INDEX.sortKey] as string));
+  if (!valid) throw new InvalidCursorError('the cursor is not one the review list gave out');
+  return k;
+};
+
+const toReviewEntry = (item: Item): ReviewEntry => {
+  const o = item as unknown as Order;
+  return {
+    appTransId: o.appTransId,
+    status: o.status,
+    // Only orders that need a review carry the index keys, and each of them has its reason.
+    reason: o.review!.reason,
+    since: item[REVIEWS_INDEX.sortKey] as string,
+    amount: o.amount,
+    ...(o.paidAmount !== undefined && { paidAmount: o.paidAmount }),
+    ...(o.zpTransId !== undefined && { zpTransId: o.zpTransId }),
+    createdAt: o.createdAt,
+  };
+};
 
 const withoutAddressing = <T>(item: Item): T => {
   const copy = { ...item };
@@ -140,6 +210,27 @@ export class DynamoOrderStore implements OrderStore {
       .sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.check.appTransId, b.check.appTransId))
       .slice(0, limit)
       .map(({ check }) => check);
+  }
+
+  async listReviews({ limit, cursor }: { limit: number; cursor?: string }): Promise<ReviewPage> {
+    const start = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (limit < 1) return { reviews: [] };
+    const page = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        IndexName: REVIEWS_INDEX.name,
+        KeyConditionExpression: '#queue = :queue',
+        ExpressionAttributeNames: { '#queue': REVIEWS_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':queue': REVIEWS_INDEX.queue },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(start && { ExclusiveStartKey: start }),
+      }),
+    );
+    return {
+      reviews: (page.Items ?? []).map(toReviewEntry),
+      ...(page.LastEvaluatedKey && { cursor: encodeCursor(page.LastEvaluatedKey) }),
+    };
   }
 
   /** The `limit` oldest due checks of one shard: the merge never needs more from any shard. */

@@ -10,6 +10,7 @@
  *
  * Unsettled orders also carry `dueShard` / `dueAt`, the keys of the overdue-check index; both are
  * removed when the order settles, so the index only ever holds orders that still need a check.
+ * Orders that wait for a person carry `reviewQueue` / `reviewAt`, the keys of the reviews index.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -19,6 +20,21 @@ export const DUE_CHECKS_INDEX = {
   sortKey: 'dueAt',
   /** Projected besides the keys: just what the sweeper needs to schedule a check. */
   nonKeyAttributes: ['appTransId', 'nextCheck'],
+} as const;
+
+/**
+ * Orders that wait for a person (REVIEW, or PAID after we had closed them), newest first. Sparse
+ * like the due-checks index: only those orders carry its keys. One partition: reviews are rare,
+ * far below a partition's write limit, and one partition keeps the list in one order.
+ */
+export const REVIEWS_INDEX = {
+  name: 'reviews',
+  partitionKey: 'reviewQueue',
+  sortKey: 'reviewAt',
+  /** The one `reviewQueue` value. */
+  queue: 'REVIEW',
+  /** Projected besides the keys: what the review list shows of each order. */
+  nonKeyAttributes: ['appTransId', 'status', 'review', 'amount', 'paidAmount', 'zpTransId', 'createdAt'],
 } as const;
 
 /** Unsettled orders spread over this many index partitions (write sharding). */

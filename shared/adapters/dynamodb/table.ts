@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { DUE_CHECKS_INDEX, TABLE_KEYS } from './schema';
+import { DUE_CHECKS_INDEX, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 /**
  * The table of `schema.ts` as a CreateTable request, for the local runtime and the tests (the CDK
@@ -14,6 +14,8 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
     { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
     { AttributeName: DUE_CHECKS_INDEX.partitionKey, AttributeType: 'S' },
     { AttributeName: DUE_CHECKS_INDEX.sortKey, AttributeType: 'S' },
+    { AttributeName: REVIEWS_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: REVIEWS_INDEX.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -27,6 +29,14 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
         { AttributeName: DUE_CHECKS_INDEX.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DUE_CHECKS_INDEX.nonKeyAttributes] },
+    },
+    {
+      IndexName: REVIEWS_INDEX.name,
+      KeySchema: [
+        { AttributeName: REVIEWS_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: REVIEWS_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...REVIEWS_INDEX.nonKeyAttributes] },
     },
   ],
 });

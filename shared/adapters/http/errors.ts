@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'ZALOPAY_REJECTED'
   | 'ZALOPAY_UNAVAILABLE'
+  | 'STARTING_UP'
   | 'INTERNAL';
 
 export interface ErrorDetail {
@@ -43,9 +44,13 @@ export const validationFailed = (
   message = 'the request is not valid',
 ): ApiError => new ApiError(400, 'VALIDATION_FAILED', message, details);
 
+/** On every answer of ours: a browser must never read a body as another type than the one we say. */
+export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
+
 export const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
+  ...NOSNIFF,
 } as const;
 
 /** A JSON response with our standard headers. */

@@ -53,6 +53,16 @@ export const jsonBody = ({ maxBytes = MAX_BODY_BYTES } = {}): Middleware<JsonEve
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
+/** Whether the request carries the merchant's `x-api-key` (compared in constant time). */
+export const hasApiKey = async (
+  event: Pick<APIGatewayProxyEventV2, 'headers'>,
+  apiKey: () => Promise<string>,
+): Promise<boolean> => {
+  const given = event.headers?.['x-api-key'];
+  // Hashing first makes the comparison constant-time whatever the lengths.
+  return !!given && timingSafeEqual(digest(given), digest(await apiKey()));
+};
+
 /**
  * Requires the merchant's `x-api-key` (compared in constant time). `enabled: false` lets every
  * request through, for `POST /orders` when CREATE_ORDER_AUTH is `none`.
@@ -66,10 +76,7 @@ export const apiKeyAuth = ({
 }): Middleware<unknown> => ({
   before: async (request) => {
     if (!enabled) return;
-    const event = request.event as APIGatewayProxyEventV2;
-    const given = event.headers?.['x-api-key'];
-    // Hashing first makes the comparison constant-time whatever the lengths.
-    if (!given || !timingSafeEqual(digest(given), digest(await apiKey()))) {
+    if (!(await hasApiKey(request.event as APIGatewayProxyEventV2, apiKey))) {
       throw new ApiError(401, 'UNAUTHORIZED', 'a valid x-api-key header is required');
     }
   },

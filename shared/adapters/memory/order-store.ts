@@ -1,5 +1,11 @@
-import type { HistoryEntry, Order, OrderStatus } from '../../core/orders/model';
-import type { DueCheck, OrderStore } from '../../core/ports/store';
+import { type HistoryEntry, type Order, type OrderStatus, reviewSince } from '../../core/orders/model';
+import {
+  type DueCheck,
+  InvalidCursorError,
+  type OrderStore,
+  type ReviewEntry,
+  type ReviewPage,
+} from '../../core/ports/store';
 
 /** An operation of the {@link OrderStore} port, as {@link InMemoryOrderStore} names it in its call log and faults. */
 export type OrderStoreOperation = keyof OrderStore;
@@ -7,7 +13,7 @@ export type OrderStoreOperation = keyof OrderStore;
 /** One call the code under test made to an {@link InMemoryOrderStore}. */
 export interface OrderStoreCall {
   operation: OrderStoreOperation;
-  /** The order it was about; absent for `listDueChecks`. */
+  /** The order it was about; absent for `listDueChecks` and `listReviews`. */
   appTransId?: string;
 }
 
@@ -20,6 +26,8 @@ interface StoredOrder {
   order: Order;
   /** The due-checks index key: only set while the order has a `nextCheck`, as in the sparse index. */
   dueAt?: string;
+  /** The reviews index key: only set while the order waits for a person. */
+  reviewAt?: string;
 }
 
 interface StoredEntry {
@@ -56,6 +64,31 @@ const stored = <T>(value: T): T => {
 };
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const encodeCursor = (key: readonly [string, string]): string =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+const decodeCursor = (cursor: string): [string, string] => {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string'))
+      return key as [string, string];
+  } catch {
+    // Reported below, like any other cursor this store never gave out.
+  }
+  throw new InvalidCursorError('the cursor is not one the review list gave out');
+};
+
+const toReviewEntry = (order: Order, since: string): ReviewEntry => ({
+  appTransId: order.appTransId,
+  status: order.status,
+  reason: order.review!.reason,
+  since,
+  amount: order.amount,
+  ...(order.paidAmount !== undefined && { paidAmount: order.paidAmount }),
+  ...(order.zpTransId !== undefined && { zpTransId: order.zpTransId }),
+  createdAt: order.createdAt,
+});
 
 /**
  * {@link OrderStore} in memory, with exactly the semantics of `DynamoOrderStore`: a create
@@ -164,12 +197,34 @@ export class InMemoryOrderStore implements OrderStore {
       }));
   }
 
+  async listReviews({ limit, cursor }: { limit: number; cursor?: string }): Promise<ReviewPage> {
+    await this.#enter('listReviews', undefined, [{ limit, ...(cursor !== undefined && { cursor }) }]);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (limit < 1) return { reviews: [] };
+    // Newest first, ties by id, as the index orders them.
+    const all = [...this.#orders.values()]
+      .filter((o): o is StoredOrder & { reviewAt: string } => o.reviewAt !== undefined)
+      .map((o) => ({ key: [o.reviewAt, o.order.appTransId] as const, order: o.order }))
+      .sort((a, b) => compare(b.key[0], a.key[0]) || compare(b.key[1], a.key[1]));
+    const rest = after
+      ? all.filter(({ key }) => compare(key[0], after[0]) < 0 || (key[0] === after[0] && key[1] < after[1]))
+      : all;
+    const page = rest.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      reviews: page.map(({ key, order }) => toReviewEntry(order, key[0])),
+      ...(rest.length > limit && last && { cursor: encodeCursor(last.key) }),
+    };
+  }
+
   /** Replaces the whole stored order, as a PutItem does: fields `order` lacks are gone. */
   #write(order: Order): void {
     const copy = stored(order);
+    const reviewAt = reviewSince(copy);
     this.#orders.set(copy.appTransId, {
       order: copy,
       ...(copy.nextCheck && { dueAt: canonicalIso(copy.nextCheck.at) }),
+      ...(reviewAt && { reviewAt: canonicalIso(reviewAt) }),
     });
   }
 

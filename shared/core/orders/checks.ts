@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config';
 import type { QueryOrderResult } from '../zalopay/types';
-import type { Order } from './model';
+import type { Order, Trigger } from './model';
 import type { OrderEvent } from './transitions';
 
 /** When status checks run (docs/scheduling.md). Seconds may be fractional so tests run in milliseconds. */
@@ -46,16 +46,35 @@ export const firstCheckAt = (createdAt: Date, policy: CheckPolicy): Date =>
 const expiryDeadline = (order: Order, policy: CheckPolicy): Date =>
   plusSeconds(order.expiresAt, policy.expiryGraceSeconds);
 
+/** What a query answer says, as the evidence of the change it causes and of its history entry. */
+export const queryEvidence = (answer: QueryOrderResult): Record<string, unknown> => ({
+  returnCode: answer.returnCode,
+  subReturnCode: answer.subReturnCode,
+  subReturnMessage: answer.subReturnMessage,
+  isProcessing: answer.isProcessing,
+  amount: answer.amount,
+  zpTransId: answer.zpTransId,
+  serverTime: answer.serverTime,
+});
+
+/** `ms` as an ISO time, or `fallback` when it is absent or no representable time. */
+const isoOr = (ms: number | undefined, fallback: Date): string => {
+  const time = ms === undefined ? Number.NaN : new Date(ms).getTime();
+  return Number.isNaN(time) ? fallback.toISOString() : new Date(time).toISOString();
+};
+
 /**
  * What a query answer means for an unsettled order (docs/state-machine.md), or undefined when it changes
- * nothing and a follow-up check is needed.
+ * nothing and a follow-up check is needed. `trigger` is who asked for the query.
  */
 export const eventFromQuery = (
   order: Order,
   answer: QueryOrderResult,
   now: Date,
   policy: CheckPolicy,
+  trigger: Trigger,
 ): OrderEvent | undefined => {
+  const cause = { trigger, evidence: queryEvidence(answer) };
   switch (answer.returnCode) {
     case 1:
       return {
@@ -64,7 +83,9 @@ export const eventFromQuery = (
         // ZaloPay documents `amount` on success; without it the amount cannot be confirmed.
         amount: answer.amount ?? -1,
         zpTransId: answer.zpTransId,
-        paidAt: answer.serverTime ? new Date(answer.serverTime).toISOString() : now.toISOString(),
+        // An absent or absurd server_time must not stop the payment from being recorded.
+        paidAt: isoOr(answer.serverTime, now),
+        cause,
       };
     case 2:
       return {
@@ -74,9 +95,18 @@ export const eventFromQuery = (
           subReturnCode: answer.subReturnCode,
           subReturnMessage: answer.subReturnMessage,
         },
+        cause,
       };
     case 3:
-      return !answer.isProcessing && now >= expiryDeadline(order, policy) ? { type: 'EXPIRED' } : undefined;
+      return !answer.isProcessing && now >= expiryDeadline(order, policy)
+        ? {
+            type: 'EXPIRED',
+            cause: {
+              trigger,
+              evidence: { ...cause.evidence, expiredAfter: expiryDeadline(order, policy).toISOString() },
+            },
+          }
+        : undefined;
   }
 };
 

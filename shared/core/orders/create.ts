@@ -89,6 +89,7 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
     expiresAt: new Date(now.getTime() + expireDurationSeconds * 1000).toISOString(),
     refundedAmount: 0,
     nextCheck: firstCheck,
+    transitions: [{ at: createdAt, to: 'CREATING', trigger: 'create', evidence: {} }],
   };
   if (!(await deps.store.create(order))) {
     // 131 random bits make this a broken random source, not bad luck.
@@ -120,7 +121,9 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
   } catch (error) {
     if (error instanceof ZaloPayRejectedError) {
       deps.metrics.count('OrderCreateRejected');
-      await applyEvent(deps, appTransId, { type: 'CREATE_REJECTED', failure: failureOf(error) }, order);
+      const failure = failureOf(error);
+      const cause = { trigger: 'create', evidence: failure } as const;
+      await applyEvent(deps, appTransId, { type: 'CREATE_REJECTED', failure, cause }, order);
       throw new OrderCreationError(appTransId, error);
     }
     if (error instanceof ZaloPayUnavailableError) {
@@ -136,7 +139,16 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
   }
 
   const [applied] = await Promise.all([
-    applyEvent(deps, appTransId, { type: 'CREATE_ACCEPTED', ...answer }, order),
+    applyEvent(
+      deps,
+      appTransId,
+      {
+        type: 'CREATE_ACCEPTED',
+        ...answer,
+        cause: { trigger: 'create', evidence: { returnCode: 1, zpTransToken: answer.zpTransToken } },
+      },
+      order,
+    ),
     scheduleFirstCheck(),
   ]);
   deps.metrics.count('OrderCreated');

@@ -35,10 +35,43 @@ const item = z.strictObject({
   quantity: integer(1, 100_000),
 });
 
+/**
+ * A number every store keeps exactly as given: an integer JavaScript holds without rounding, or a
+ * fraction within DynamoDB's magnitudes (1e-130 to 1e125); anything else would be rounded or
+ * refused by the table after the order was accepted.
+ */
+const storableNumber = (n: number): boolean =>
+  Number.isInteger(n) ? Number.isSafeInteger(n) : Math.abs(n) > 1e-130 && Math.abs(n) < 1e125;
+
 const metadata = z.record(
   z.string().check(z.minLength(1), z.maxLength(64)),
-  z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean(), z.null()], {
-    error: 'must be a string, number, boolean or null (flat, no nesting)',
+  z.union(
+    [
+      z.string().check(z.maxLength(512)),
+      z
+        .number()
+        .check(
+          z.refine(storableNumber, 'must be a safe integer, or a fraction between 1e-130 and 1e125 in size'),
+        ),
+      z.boolean(),
+      z.null(),
+    ],
+    {
+      error: 'must be a string, number, boolean or null (flat, no nesting)',
+    },
+  ),
+);
+
+/**
+ * No `__proto__` key. JSON.parse makes it an own key, but copying the object (zod's record does)
+ * sets the copy's prototype instead, so it would vanish without a word: refused, as it is at the
+ * top level and in items, whose strict schemas refuse every unknown key.
+ */
+const withoutProtoKey = z.unknown().check(
+  z.superRefine((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not an allowed key', input: value });
+    }
   }),
 );
 
@@ -60,11 +93,8 @@ export const newOrderSchema = (
           z.maxLength(2048, 'must be at most 2048 characters'),
           z.refine(isHttpUrl, 'must be an http(s) URL'),
           z.refine(
-            (u) =>
-              !isHttpUrl(u) ||
-              !config.returnUrlOrigins ||
-              config.returnUrlOrigins.includes(new URL(u).origin),
-            'must point to an allowed origin (RETURN_URL_ORIGINS)',
+            (u) => !isHttpUrl(u) || config.returnUrlOrigins.includes(new URL(u).origin),
+            `must be on ${config.returnUrlOrigins.join(' or ')}; RETURN_URL_ORIGINS allows other origins`,
           ),
         ),
       ),
@@ -73,10 +103,13 @@ export const newOrderSchema = (
       ),
       expireDurationSeconds: z.optional(integer(300, 86_400)),
       metadata: z.optional(
-        metadata.check(
-          z.refine(
-            (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
-            `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+        z.pipe(
+          withoutProtoKey,
+          metadata.check(
+            z.refine(
+              (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
+              `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+            ),
           ),
         ),
       ),

@@ -16,9 +16,64 @@ export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.
 
 /**
  * Why an order needs a person: the amount paid differs, money arrived after we closed the order,
- * the outcome stayed unknown for 47 h, or ZaloPay reported a payment for an order we never stored.
+ * the outcome stayed unknown for 47 h, ZaloPay reported a payment for an order we never stored,
+ * or ZaloPay signed a callback we cannot read.
  */
-export type ReviewReason = 'AMOUNT_MISMATCH' | 'PAID_AFTER_CLOSE' | 'UNRESOLVED' | 'ORPHAN_PAYMENT';
+export type ReviewReason =
+  | 'AMOUNT_MISMATCH'
+  | 'PAID_AFTER_CLOSE'
+  | 'UNRESOLVED'
+  | 'ORPHAN_PAYMENT'
+  | 'UNREADABLE_CALLBACK';
+
+/** Whether an order waits for a person: in REVIEW, or paid after we had closed it. */
+export const needsReview = (order: Pick<Order, 'status' | 'review'>): boolean =>
+  order.status === 'REVIEW' || order.review?.reason === 'PAID_AFTER_CLOSE';
+
+/** Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route. */
+export type Trigger = 'create' | 'callback' | 'schedule' | 'sweeper' | 'redirect' | 'merchant';
+
+/** Why a change is made: who caused it, and what it rests on. */
+export interface Cause {
+  trigger: Trigger;
+  /**
+   * What justified it: ZaloPay's codes, ids and amounts; for a callback, its verified `data` and
+   * `mac` exactly as received (the proof).
+   */
+  evidence: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The record of one change of an order, kept inside the order item and written by the very
+ * conditional write that makes the change, so no change can exist without its record.
+ */
+export interface Transition extends Cause {
+  at: string;
+  /** Absent on the record of the item's creation (a new order, an orphan payment). */
+  from?: OrderStatus;
+  to: OrderStatus;
+  /** The review flag the change set, when it set one. */
+  review?: ReviewReason;
+}
+
+/**
+ * When the order came to need a person: the change that set its review, else its last update
+ * (orders stored before transitions existed). Orders that need no review have none.
+ */
+export const reviewSince = (order: Order): string | undefined => {
+  if (!needsReview(order)) return undefined;
+  const flagged = order.transitions?.findLast((t) => t.review !== undefined);
+  return flagged?.at ?? order.updatedAt;
+};
+
+/** The order keeps its last this many transitions; older ones are dropped (docs/state-machine.md §5). */
+export const MAX_TRANSITIONS = 20;
+
+/** `transitions` with `next` appended, the oldest dropped beyond {@link MAX_TRANSITIONS}. */
+export const withTransition = (
+  transitions: readonly Transition[] | undefined,
+  next: Transition,
+): Transition[] => [...(transitions ?? []), next].slice(-MAX_TRANSITIONS);
 
 export interface OrderItem {
   id?: string;
@@ -71,6 +126,11 @@ export interface Order {
   refundedAmount: number;
   /** The next status check while unsettled: the sweeper finds overdue ones by `at`. */
   nextCheck?: { attempt: number; at: string };
+  /**
+   * Every change of status or review flag, oldest first, the last {@link MAX_TRANSITIONS}. Absent
+   * only on orders stored before the field existed.
+   */
+  transitions?: readonly Transition[];
 }
 
 /** One line of an order's append-only history: something ZaloPay told us, and what it did. */

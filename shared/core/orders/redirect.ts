@@ -1,3 +1,5 @@
+import type { AppConfig } from '../config';
+import { isHttpUrl } from '../config';
 import { verifyRedirect } from '../zalopay/callback';
 import type { CredentialsProvider } from '../zalopay/types';
 import type { Order } from './model';
@@ -25,4 +27,21 @@ export const handleRedirect = async (
   if (!verified) return { kind: 'invalid' };
   const order = await checkStatus(deps, verified.appTransId, { kind: 'redirect' });
   return order ? { kind: 'order', order } : { kind: 'unknown-order', appTransId: verified.appTransId };
+};
+
+/**
+ * Where the buyer goes after the redirect: the order's `returnUrl` while its origin is still
+ * allowed (RETURN_URL_ORIGINS, or our own origin), else our `/result` page. Checked again here and
+ * not only at creation: an order created before the allow-list changed must not keep a signed way
+ * to send buyers to an origin that is no longer trusted.
+ */
+export const returnTarget = (
+  order: Pick<Order, 'returnUrl'>,
+  config: Pick<AppConfig, 'publicBaseUrl' | 'returnUrlOrigins'>,
+): { url: URL; refused?: string } => {
+  const result = new URL(`${config.publicBaseUrl}/result`);
+  const { returnUrl } = order;
+  if (!returnUrl) return { url: result };
+  const allowed = isHttpUrl(returnUrl) && config.returnUrlOrigins.includes(new URL(returnUrl).origin);
+  return allowed ? { url: new URL(returnUrl) } : { url: result, refused: returnUrl };
 };

@@ -5,7 +5,7 @@ import type { OrderStore } from '../ports/store';
 import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, failureOf, outcomeOf } from './apply';
-import { type CheckPolicy, eventFromQuery, nextCheck } from './checks';
+import { type CheckPolicy, eventFromQuery, nextCheck, queryEvidence } from './checks';
 import { isUnsettled, type Order } from './model';
 
 export interface StatusCheckDeps {
@@ -53,31 +53,32 @@ export const checkStatus = async (
   let applied: Applied | undefined;
   if (answer) {
     const now = deps.clock();
-    applied = await applyEvent(deps, appTransId, (o) => eventFromQuery(o, answer, now, deps.policy), order);
+    applied = await applyEvent(
+      deps,
+      appTransId,
+      (o) => eventFromQuery(o, answer, now, deps.policy, trigger.kind),
+      order,
+    );
     await deps.store.appendHistory(appTransId, {
       at: now.toISOString(),
       kind: 'QUERY',
       trigger: trigger.kind,
-      detail: {
-        returnCode: answer.returnCode,
-        subReturnCode: answer.subReturnCode,
-        subReturnMessage: answer.subReturnMessage,
-        isProcessing: answer.isProcessing,
-        amount: answer.amount,
-        zpTransId: answer.zpTransId,
-        serverTime: answer.serverTime,
-      },
+      detail: queryEvidence(answer),
       ...outcomeOf(applied),
     });
     if (applied.outcome === 'CHANGED') {
       countSettlement(deps, applied.order);
-      deps.log.info('status check settled the order', { appTransId, ...outcomeOf(applied) });
+      deps.log.info('status check settled the order', {
+        appTransId,
+        trigger: trigger.kind,
+        ...outcomeOf(applied),
+      });
       return applied.order;
     }
   }
   const current = applied && applied.outcome !== 'NOT_FOUND' ? applied.order : order;
   if (attempt === undefined || !isUnsettled(current.status)) return current;
-  return scheduleFollowUp(deps, current, attempt);
+  return scheduleFollowUp(deps, current, attempt, trigger.kind);
 };
 
 /** Asks ZaloPay; a refusal or no answer is recorded and treated as "no news" (a follow-up runs). */
@@ -104,7 +105,12 @@ const query = async (
 };
 
 /** Records and schedules the next check after `attempt`, or sends the order to REVIEW when time is up. */
-const scheduleFollowUp = async (deps: StatusCheckDeps, current: Order, attempt: number): Promise<Order> => {
+const scheduleFollowUp = async (
+  deps: StatusCheckDeps,
+  current: Order,
+  attempt: number,
+  trigger: CheckTrigger['kind'],
+): Promise<Order> => {
   const { appTransId } = current;
   const now = deps.clock();
   const applied = await applyEvent(
@@ -114,7 +120,9 @@ const scheduleFollowUp = async (deps: StatusCheckDeps, current: Order, attempt: 
       // A concurrent delivery of this attempt already arranged the next one.
       if (o.nextCheck && o.nextCheck.attempt > attempt) return undefined;
       const next = nextCheck(o, attempt, now, deps.policy);
-      return next ? { type: 'CHECK_SCHEDULED', next } : { type: 'UNRESOLVED' };
+      if (next) return { type: 'CHECK_SCHEDULED', next };
+      const evidence = { attempt, lastCheckAfterSeconds: deps.policy.lastCheckAfterSeconds };
+      return { type: 'UNRESOLVED', cause: { trigger, evidence } };
     },
     current,
   );
@@ -126,7 +134,7 @@ const scheduleFollowUp = async (deps: StatusCheckDeps, current: Order, attempt: 
   const order = applied.order;
   if (order.status === 'REVIEW') {
     countSettlement(deps, order);
-    deps.log.error('order unresolved when the query window closes; needs review', { appTransId });
+    deps.log.error('order unresolved when the query window closes; needs review', { appTransId, trigger });
   } else if (order.nextCheck) {
     await deps.scheduler.schedule({ appTransId, ...order.nextCheck, at: new Date(order.nextCheck.at) });
     deps.metrics.count('StatusCheckScheduled');

@@ -1,10 +1,35 @@
-import type { HistoryEntry, Order, OrderStatus } from '../orders/model';
+import type { HistoryEntry, Order, OrderStatus, ReviewReason } from '../orders/model';
 
 /** A scheduled status check that is due, as found by the overdue-check index. */
 export interface DueCheck {
   appTransId: string;
   attempt: number;
   at: string;
+}
+
+/** An order waiting for a person, as the review list shows it. */
+export interface ReviewEntry {
+  appTransId: string;
+  status: OrderStatus;
+  reason: ReviewReason;
+  /** When it came to need a person. */
+  since: string;
+  amount: number;
+  /** What ZaloPay says was collected, when it said. */
+  paidAmount?: number;
+  zpTransId?: string;
+  createdAt: string;
+}
+
+/** One page of the review list, newest first; `cursor` fetches the next, absent on the last page. */
+export interface ReviewPage {
+  reviews: ReviewEntry[];
+  cursor?: string;
+}
+
+/** A review-list cursor that no page of this store gave out. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
 }
 
 /**
@@ -25,6 +50,11 @@ export interface OrderStore {
   history(appTransId: string): Promise<HistoryEntry[]>;
   /** Unsettled orders whose next check is due at or before `now` (ISO), oldest first. */
   listDueChecks(now: string, limit: number): Promise<DueCheck[]>;
+  /**
+   * Orders that wait for a person (`needsReview`), newest first, at most `limit` per page, from
+   * where `cursor` left off. Throws InvalidCursorError for a cursor it never gave out.
+   */
+  listReviews(options: { limit: number; cursor?: string }): Promise<ReviewPage>;
 }
 
 /** A stored answer to replay for a repeated Idempotency-Key. */

@@ -36,6 +36,13 @@ export const newAppTransId = (now: Date): string => `${vnDate(now)}_${randomToke
 export const APP_TRANS_ID_PATTERN = /^\d{6}_[0-9A-Za-z_-]{1,33}$/;
 
 /**
+ * Any `app_trans_id` ZaloPay may send us: at most 40 printable ASCII characters, no space
+ * (docs/zalopay-protocol.md §3.4). Orphan payments may carry ids we never issued; the merchant
+ * routes read them by this pattern, the public ones only by {@link APP_TRANS_ID_PATTERN}.
+ */
+export const ZALOPAY_ID_PATTERN = /^[\x21-\x7e]{1,40}$/;
+
+/**
  * A new `m_refund_id` in ZaloPay's `yymmdd_appid_xxx` form (max 45 characters): date in Vietnam,
  * our app id, then random characters.
  */

@@ -14,8 +14,15 @@ const counting = (client: ZaloPayGateway): ZaloPayGateway => ({
   queryRefund: (id) => client.queryRefund(id),
 });
 
+// ZaloPay's answer is awaited 2 s, as in the other flow tests: a normal one takes far less even on
+// a loaded machine; the delayed one of the timeout tests (ZALOPAY_LATE_MS) comes after it.
+const ZALOPAY_LATE_MS = 2300;
 const app = useLocalApp(
-  { STATUS_CHECK_DELAY_SECONDS: '3600', ZALOPAY_TIMEOUT_MS: '1000' },
+  {
+    STATUS_CHECK_DELAY_SECONDS: '3600',
+    ZALOPAY_TIMEOUT_MS: '2000',
+    RETURN_URL_ORIGINS: 'https://shop.example',
+  },
   { wrapZaloPay: counting },
 );
 const api = http(() => app().url);
@@ -200,7 +207,7 @@ describe('ZaloPay failing on create', () => {
   };
 
   it.each([
-    [{ type: 'delay', ms: 1300 } as const, 504],
+    [{ type: 'delay', ms: ZALOPAY_LATE_MS } as const, 504],
     [{ type: 'drop' } as const, 503],
     [{ type: 'garbage' } as const, 503],
     [{ type: 'http', status: 500 } as const, 503],
@@ -222,7 +229,7 @@ describe('ZaloPay failing on create', () => {
   });
 
   it('an order ZaloPay did create while we timed out is followed, then settled', async () => {
-    app().emulator.injectFault('create', { type: 'delay', ms: 1300 });
+    app().emulator.injectFault('create', { type: 'delay', ms: ZALOPAY_LATE_MS });
     const { appTransId } = (await create()).body.error;
     await app().emulator.idle();
     await app().checkStatus({ appTransId, attempt: 1 });

@@ -28,6 +28,8 @@ describe('npm start', () => {
         MERCHANT_API_KEY: 'local-merchant-secret-123',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that afterAll can end tsx and the node process it starts together.
+      detached: true,
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -35,14 +37,20 @@ describe('npm start', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });
+    // tsx compiles the sources as it loads them: a few seconds, over 30 s on a loaded machine.
     url = await waitFor(() => /Checkout page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
       what: 'the banner',
     });
-  }, 35_000);
+  }, 65_000);
 
   afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    // The whole group: killing tsx alone left the app running, and its output pipes kept Jest from exiting.
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone: the test stopped it with Ctrl-C.
+    }
   });
 
   // Waits out STATUS_CHECK_DELAY_SECONDS in a real process: the limit leaves room for a loaded machine.

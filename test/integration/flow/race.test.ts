@@ -67,6 +67,7 @@ describe('an internal failure during a callback', () => {
       appendHistory: (id, e) => store.appendHistory(id, e),
       history: (id) => store.history(id),
       listDueChecks: (now, limit) => store.listDueChecks(now, limit),
+      listReviews: (options) => store.listReviews(options),
     };
   };
 

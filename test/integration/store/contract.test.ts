@@ -377,6 +377,113 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       );
     });
   });
+  describe('reviews', () => {
+    const inReview = (at: string, patch: Partial<Order> = {}) =>
+      uniqueOrder({
+        status: 'REVIEW',
+        review: { reason: 'AMOUNT_MISMATCH' },
+        updatedAt: at,
+        nextCheck: undefined,
+        paidAmount: 1_000,
+        zpTransId: '250101000000001',
+        transitions: [
+          { at, from: 'PENDING', to: 'REVIEW', review: 'AMOUNT_MISMATCH', trigger: 'callback', evidence: {} },
+        ],
+        ...patch,
+      });
+    const pages = async (store: OrderStore, limit: number) => {
+      const seen: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listReviews({ limit, ...(cursor && { cursor }) });
+        seen.push(page.reviews.map((r) => r.appTransId));
+        cursor = page.cursor;
+      } while (cursor && seen.length < 20);
+      return seen;
+    };
+
+    it('lists the orders waiting for a person newest first, and drops one once it needs no review', async () => {
+      const store = await alone();
+      const older = inReview('2025-01-01T00:01:00.000Z');
+      const newer = inReview('2025-01-01T00:02:00.000Z');
+      const paidAfterClose = uniqueOrder({
+        status: 'PAID',
+        review: { reason: 'PAID_AFTER_CLOSE' },
+        nextCheck: undefined,
+        transitions: [
+          {
+            at: '2025-01-01T00:03:00.000Z',
+            from: 'EXPIRED',
+            to: 'PAID',
+            review: 'PAID_AFTER_CLOSE',
+            trigger: 'callback',
+            evidence: {},
+          },
+        ],
+      });
+      for (const order of [older, newer, paidAfterClose, uniqueOrder(), uniqueOrder({ status: 'PAID' })]) {
+        await store.create(order);
+      }
+
+      const { reviews, cursor } = await store.listReviews({ limit: 10 });
+
+      expect(cursor).toBeUndefined();
+      expect(reviews).toEqual([
+        {
+          appTransId: paidAfterClose.appTransId,
+          status: 'PAID',
+          reason: 'PAID_AFTER_CLOSE',
+          since: '2025-01-01T00:03:00.000Z',
+          amount: 50_000,
+          createdAt: paidAfterClose.createdAt,
+        },
+        {
+          appTransId: newer.appTransId,
+          status: 'REVIEW',
+          reason: 'AMOUNT_MISMATCH',
+          since: '2025-01-01T00:02:00.000Z',
+          amount: 50_000,
+          paidAmount: 1_000,
+          zpTransId: '250101000000001',
+          createdAt: newer.createdAt,
+        },
+        expect.objectContaining({ appTransId: older.appTransId }),
+      ]);
+      const { review: _cleared, ...rest } = newer;
+      await store.replace({ ...rest, status: 'PAID', version: newer.version + 1 }, newer);
+      expect((await store.listReviews({ limit: 10 })).reviews.map((r) => r.appTransId)).toEqual([
+        paidAfterClose.appTransId,
+        older.appTransId,
+      ]);
+    });
+
+    it.each([1, 2, 3])('pages %i at a time through every one, each once, in order', async (limit) => {
+      const store = await alone();
+      const orders = ['05', '01', '04', '02', '03'].map((s) => inReview(`2025-01-01T00:00:${s}.000Z`));
+      for (const order of orders) await store.create(order);
+      const newestFirst = [...orders]
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+        .map((o) => o.appTransId);
+
+      const seen = await pages(store, limit);
+
+      expect(seen.flat()).toEqual(newestFirst);
+      expect(seen.every((page) => page.length <= limit)).toBe(true);
+    });
+
+    it('refuses a cursor it never gave out', async () => {
+      const store = await alone();
+      for (const cursor of [
+        'x',
+        Buffer.from('{"pk":1}').toString('base64url'),
+        Buffer.from('[1,2]').toString('base64url'),
+      ]) {
+        await expect(store.listReviews({ limit: 1, cursor })).rejects.toMatchObject({
+          name: 'InvalidCursorError',
+        });
+      }
+    });
+  });
 });
 
 describe.each(IDEMPOTENCY_STORES)('IdempotencyStore contract: $name', ({ use }) => {

@@ -10,6 +10,14 @@ import { SANDBOX } from '../../support/sandbox';
 let zalopay: EmulatorServer;
 let client: ZaloPayClient;
 
+/**
+ * How long the clients wait for an answer: far more than the emulator needs even on a loaded
+ * machine (the first call took over 500 ms there), so that only the delayed answer of the timeout
+ * test, with a client of its own, times out.
+ */
+const PATIENT_MS = 10_000;
+const IMPATIENT_MS = 500;
+
 const order = (overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest => ({
   appTransId: newAppTransId(new Date()),
   appUser: 'Cửa hàng Hoa Sen',
@@ -25,7 +33,11 @@ const order = (overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest 
 
 beforeAll(async () => {
   zalopay = await startEmulatorServer({ apps: [SANDBOX], callbackRetryDelayMs: 1, refundDelayMs: 0 });
-  client = new ZaloPayClient({ baseUrl: zalopay.url, credentials: async () => SANDBOX, timeoutMs: 500 });
+  client = new ZaloPayClient({
+    baseUrl: zalopay.url,
+    credentials: async () => SANDBOX,
+    timeoutMs: PATIENT_MS,
+  });
 });
 afterAll(async () => {
   await zalopay.close();
@@ -88,7 +100,7 @@ describe('ZaloPay client against the emulator', () => {
     const wrong = new ZaloPayClient({
       baseUrl: zalopay.url,
       credentials: async () => ({ ...SANDBOX, key1: 'not-the-key' }),
-      timeoutMs: 500,
+      timeoutMs: PATIENT_MS,
     });
     await expect(wrong.createOrder(order())).rejects.toMatchObject({ subReturnCode: -402, retryable: false });
     // 2/-402 says nothing about the order: it must not read as "the order failed".
@@ -102,7 +114,14 @@ describe('ZaloPay client against the emulator', () => {
     [{ type: 'http', status: 502 } as const, 'http-status'],
   ])('%o on create is ZaloPayUnavailableError(%s): outcome unknown, retryable', async (fault, reason) => {
     zalopay.emulator.injectFault('create', fault);
-    const error = await client.createOrder(order()).catch((e: unknown) => e);
+    const impatient = new ZaloPayClient({
+      baseUrl: zalopay.url,
+      credentials: async () => SANDBOX,
+      timeoutMs: IMPATIENT_MS,
+    });
+    const error = await (fault.type === 'delay' ? impatient : client)
+      .createOrder(order())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZaloPayUnavailableError);
     expect(error).toMatchObject({ reason, retryable: true, operation: 'create' });
   });
@@ -126,7 +145,7 @@ describe('ZaloPay client against the emulator', () => {
     const offline = new ZaloPayClient({
       baseUrl: `http://127.0.0.1:${port}`,
       credentials: async () => SANDBOX,
-      timeoutMs: 500,
+      timeoutMs: PATIENT_MS,
     });
     await expect(offline.queryOrder('261128_x')).rejects.toMatchObject({ reason: 'network' });
   });

@@ -20,7 +20,8 @@ describe('configuration', () => {
       amountMax: 50_000_000,
       merchantName: 'ZaloPay QR demo',
       createOrderAuth: 'none',
-      returnUrlOrigins: undefined,
+      // No allow-list: a returnUrl may only lead back to us.
+      returnUrlOrigins: ['http://localhost:3000'],
       longPollIntervalMs: 1000,
       logLevel: 'INFO',
     });

@@ -1,10 +1,11 @@
-import { LOCAL_WEBHOOK_SECRET, localSettings } from '../../../local/settings';
+import { LOCAL_WEBHOOK_SECRET, localFallbacks, localSettings } from '../../../local/settings';
 import { SANDBOX } from '../../support/sandbox';
 
 describe('localSettings', () => {
   it('defaults to the public sandbox app, an in-memory store and a 5-minute sweep', () => {
     expect(localSettings({})).toEqual({
       port: 3000,
+      host: '127.0.0.1',
       credentials: { appId: SANDBOX.appId, key1: SANDBOX.key1, key2: SANDBOX.key2 },
       merchantApiKey: 'dev-merchant-key',
       dataDir: undefined,
@@ -27,9 +28,11 @@ describe('localSettings', () => {
       MERCHANT_API_KEY: 'shop-key',
       DATA_DIR: '/var/lib/zalopay-qr',
       SWEEP_INTERVAL_SECONDS: '0.5',
+      HOST: '0.0.0.0',
     };
     expect(localSettings(env)).toEqual({
       port: 3000,
+      host: '0.0.0.0',
       credentials: { appId: 554, key1: 'k1', key2: 'k2', key2Previous: 'k2-old' },
       merchantApiKey: 'shop-key',
       dataDir: '/var/lib/zalopay-qr',
@@ -37,7 +40,10 @@ describe('localSettings', () => {
       eventsApiKey: 'local-events-key',
       webhook: expect.objectContaining({ url: undefined }),
     });
-    expect(localSettings({ MERCHANT_API_KEY: '', DATA_DIR: '', SWEEP_INTERVAL_SECONDS: '' })).toMatchObject({
+    expect(
+      localSettings({ MERCHANT_API_KEY: '', DATA_DIR: '', SWEEP_INTERVAL_SECONDS: '', HOST: '' }),
+    ).toMatchObject({
+      host: '127.0.0.1',
       merchantApiKey: 'dev-merchant-key',
       dataDir: undefined,
       sweepIntervalSeconds: 300,
@@ -81,6 +87,16 @@ describe('localSettings', () => {
     expect(attempt).not.toThrow(/tooShort/);
   });
 
+  it('gives the URLs as localhost unless HOST names an address that localhost does not reach', () => {
+    expect(localFallbacks(3000, '/emulator').publicBaseUrl).toBe('http://localhost:3000');
+    expect(localFallbacks(3000, '/emulator', '0.0.0.0').publicBaseUrl).toBe('http://localhost:3000');
+    expect(localFallbacks(3000, '/emulator', '192.168.1.20')).toEqual({
+      publicBaseUrl: 'http://192.168.1.20:3000',
+      zalopayApiBase: 'http://192.168.1.20:3000/emulator',
+    });
+    expect(localFallbacks(80, '/emulator', '::1').publicBaseUrl).toBe('http://[::1]:80');
+  });
+
   it('refuses malformed values with a ConfigError naming each of them', () => {
     const attempt = () =>
       localSettings({
@@ -88,8 +104,9 @@ describe('localSettings', () => {
         ZALOPAY_KEY1: '',
         SWEEP_INTERVAL_SECONDS: 'soon',
         ZALOPAY_KEY2: '',
+        HOST: 'http://0.0.0.0/',
       });
-    expect(attempt).toThrow(/ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS/);
+    expect(attempt).toThrow(/HOST.*ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS/);
     expect(attempt).toThrow(expect.objectContaining({ name: 'ConfigError' }));
   });
 });

@@ -8,12 +8,14 @@ const NOW = at(300);
 const world = useInMemoryWorld(NOW);
 
 const ID = anOrder().appTransId;
+const cause = { trigger: 'callback', evidence: {} } as const;
 const PAID: OrderEvent = {
   type: 'PAID',
   via: 'callback',
   amount: 50_000,
   zpTransId: '261128000000001',
   paidAt: at(290).toISOString(),
+  cause,
 };
 const bumped = (order: Order): Order => ({ ...order, version: order.version + 1 });
 
@@ -51,7 +53,7 @@ describe('applyEvent', () => {
     const { nextCheck: _none, ...paid } = anOrder({ status: 'PAID', version: 3 });
     store.put(paid);
 
-    const applied = await applyEvent(deps, ID, { type: 'EXPIRED' });
+    const applied = await applyEvent(deps, ID, { type: 'EXPIRED', cause });
 
     expect(applied).toEqual({ outcome: 'NO_CHANGE', order: paid });
     expect(writesTo(store)).toEqual([]);
@@ -97,7 +99,7 @@ describe('applyEvent', () => {
 
     const applied = await applyEvent(deps, ID, (order) => {
       seen.push(`${order.status}@${order.version}`);
-      return order.status === 'PENDING' ? { type: 'EXPIRED' } : undefined;
+      return order.status === 'PENDING' ? { type: 'EXPIRED', cause } : undefined;
     });
 
     expect(seen).toEqual(['PENDING@2', 'CREATING@5']);

@@ -97,7 +97,6 @@ describe('handleCallback', () => {
   it.each([
     ['bad-mac', () => callback(50_000, {}).data, (data: string) => callbackMac('not-our-key2', data), 1],
     ['wrong-type', () => callback().data, (data: string) => callbackMac(SANDBOX.key2, data), 2],
-    ['malformed', () => '{"app_trans_id":', (data: string) => callbackMac(SANDBOX.key2, data), 1],
     [
       'wrong-app',
       () => callback(50_000, { appId: 9999 }).data,
@@ -115,6 +114,109 @@ describe('handleCallback', () => {
     expect(store.calls).toEqual([]);
     expect(store.peek(ID)).toEqual(anOrder());
     expect(world().metrics.counts.CallbackRejected).toBe(1);
+  });
+
+  it('the change to PAID carries its record, with the verified data and mac, in the same write', async () => {
+    const { deps, store } = world();
+    store.put(anOrder());
+    const body = callback();
+
+    await handleCallback(deps, body);
+
+    expect(store.peek(ID)?.transitions?.at(-1)).toEqual({
+      at: NOW.toISOString(),
+      from: 'PENDING',
+      to: 'PAID',
+      trigger: 'callback',
+      evidence: {
+        data: body.data,
+        mac: body.mac,
+        amount: 50_000,
+        zpTransId: ZP_TRANS_ID,
+        serverTime: at(100).getTime(),
+        channel: 38,
+      },
+    });
+    // Nothing else was written: the record travelled with the change.
+    expect(writesTo(store)).toEqual(['replace', 'appendHistory']);
+  });
+
+  describe('a signed callback we cannot read', () => {
+    /** `data` signed with our key2, as only ZaloPay (or a leaked key) could send it. */
+    const signed = (data: string) => ({ data, mac: callbackMac(SANDBOX.key2, data), type: 1 });
+    const outOfRange = () => {
+      const { data } = callback();
+      return signed(data.replace(/"server_time":\d+/, '"server_time":9000000000000000'));
+    };
+
+    it('puts its order in REVIEW with the raw data, answers 1, then 2 to every retry', async () => {
+      const { deps, store } = world();
+      store.put(anOrder());
+      const body = outOfRange();
+
+      const answers = [await handleCallback(deps, body), await handleCallback(deps, body)];
+
+      expect(answers.map((a) => a.return_code)).toEqual([1, 2]);
+      const order = store.peek(ID);
+      expect(order).toMatchObject({ status: 'REVIEW', review: { reason: 'UNREADABLE_CALLBACK' } });
+      expect(order?.transitions?.at(-1)).toMatchObject({
+        from: 'PENDING',
+        to: 'REVIEW',
+        review: 'UNREADABLE_CALLBACK',
+        trigger: 'callback',
+        evidence: { data: body.data, mac: body.mac, problem: 'unreadable server_time' },
+      });
+      expect(store.peekHistory(ID).map((e) => [e.outcome, e.to])).toEqual([
+        ['CHANGED', 'REVIEW'],
+        ['DUPLICATE', 'REVIEW'],
+      ]);
+      expect(world().metrics.counts).toMatchObject({ OrderReview: 1 });
+    });
+
+    it('leaves a paid order as it is and keeps the delivery in its history, answering 2', async () => {
+      const { deps, store } = world();
+      const paid = paidBy(anOrder(), { zpTransId: ZP_TRANS_ID });
+      store.put(paid);
+
+      const answer = await handleCallback(deps, outOfRange());
+
+      expect(answer.return_code).toBe(2);
+      expect(store.peek(ID)).toEqual(paid);
+      expect(store.peekHistory(ID)).toMatchObject([{ outcome: 'DUPLICATE', to: 'PAID' }]);
+    });
+
+    it.each([
+      ['not JSON', 'not json at all'],
+      ['an id that is no ZaloPay id', JSON.stringify({ app_id: 2553, app_trans_id: 'a b', amount: 1000 })],
+    ])('with %s is kept as an orphan under an id derived from the data', async (_what, data) => {
+      const { deps, store } = world();
+
+      const answers = [await handleCallback(deps, signed(data)), await handleCallback(deps, signed(data))];
+
+      expect(answers.map((a) => a.return_code)).toEqual([1, 2]);
+      const [id] = store.calls.filter((c) => c.operation === 'create').map((c) => c.appTransId);
+      expect(id).toMatch(/^unreadable_[0-9a-f]{24}$/);
+      expect(store.peek(id!)).toMatchObject({
+        status: 'REVIEW',
+        review: { reason: 'UNREADABLE_CALLBACK' },
+        transitions: [{ to: 'REVIEW', trigger: 'callback', evidence: { data } }],
+      });
+    });
+
+    it('for an order we never stored keeps what it can read: the id, the amount', async () => {
+      const { deps, store } = world();
+      const body = outOfRange();
+
+      expect((await handleCallback(deps, body)).return_code).toBe(1);
+
+      expect(store.peek(ID)).toMatchObject({
+        status: 'REVIEW',
+        amount: 50_000,
+        paidAmount: 50_000,
+        zpTransId: ZP_TRANS_ID,
+        review: { reason: 'UNREADABLE_CALLBACK' },
+      });
+    });
   });
 
   it('a body that is not a callback envelope is refused as malformed', async () => {

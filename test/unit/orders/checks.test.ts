@@ -26,14 +26,17 @@ describe('status check policy', () => {
     const order = anOrder();
     expect(firstCheckAt(T0, policy)).toEqual(at(1200));
     // So an unpaid default order is EXPIRED at its very first check.
-    expect(eventFromQuery(order, answer({ returnCode: 3 }), at(1200), policy)).toEqual({ type: 'EXPIRED' });
+    expect(eventFromQuery(order, answer({ returnCode: 3 }), at(1200), policy, 'schedule')).toMatchObject({
+      type: 'EXPIRED',
+      cause: { trigger: 'schedule', evidence: { returnCode: 3, isProcessing: false } },
+    });
   });
 
   it('an unpaid order inside its window, or one ZaloPay is processing, needs another check', () => {
     const order = anOrder();
-    expect(eventFromQuery(order, answer({ returnCode: 3 }), at(1199), policy)).toBeUndefined();
+    expect(eventFromQuery(order, answer({ returnCode: 3 }), at(1199), policy, 'schedule')).toBeUndefined();
     expect(
-      eventFromQuery(order, answer({ returnCode: 3, isProcessing: true }), at(5000), policy),
+      eventFromQuery(order, answer({ returnCode: 3, isProcessing: true }), at(5000), policy, 'schedule'),
     ).toBeUndefined();
   });
 
@@ -43,27 +46,44 @@ describe('status check policy', () => {
       answer({ returnCode: 1, amount: 50_000, zpTransId: '261128000000007', serverTime: at(30).getTime() }),
       at(1200),
       policy,
+      'sweeper',
     );
-    expect(event).toEqual({
+    expect(event).toMatchObject({
       type: 'PAID',
       via: 'query',
       amount: 50_000,
       zpTransId: '261128000000007',
       paidAt: at(30).toISOString(),
+      cause: {
+        trigger: 'sweeper',
+        evidence: { returnCode: 1, amount: 50_000, zpTransId: '261128000000007' },
+      },
     });
   });
 
+  it('a payment answer whose server_time is no representable time is paid at the time of the check', () => {
+    const event = eventFromQuery(
+      anOrder(),
+      answer({ returnCode: 1, amount: 50_000, serverTime: 9e15 }),
+      at(1200),
+      policy,
+      'schedule',
+    );
+    expect(event).toMatchObject({ type: 'PAID', paidAt: at(1200).toISOString() });
+  });
+
   it('a payment answer without an amount cannot be confirmed and will not match', () => {
-    const event = eventFromQuery(anOrder(), answer({ returnCode: 1 }), at(1200), policy);
+    const event = eventFromQuery(anOrder(), answer({ returnCode: 1 }), at(1200), policy, 'redirect');
     expect(event).toMatchObject({ type: 'PAID', amount: -1 });
   });
 
   it('a query answering 2 carries its sub code', () => {
     expect(
-      eventFromQuery(anOrder(), answer({ returnCode: 2, subReturnCode: -54 }), at(1200), policy),
-    ).toEqual({
+      eventFromQuery(anOrder(), answer({ returnCode: 2, subReturnCode: -54 }), at(1200), policy, 'merchant'),
+    ).toMatchObject({
       type: 'QUERY_FAILED',
       failure: { returnCode: 2, subReturnCode: -54, subReturnMessage: '' },
+      cause: { trigger: 'merchant', evidence: { returnCode: 2, subReturnCode: -54 } },
     });
   });
 

@@ -1,14 +1,16 @@
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../shared/core/orders/model';
+import { type Cause, ORDER_STATUSES, type Order, type OrderStatus } from '../../../shared/core/orders/model';
 import { decide, type OrderEvent } from '../../../shared/core/orders/transitions';
 import { anOrder, at } from '../../support/orders';
 
 const now = at(60);
+const cause: Cause = { trigger: 'callback', evidence: { data: '{}', mac: 'm' } };
 const paid = (amount = 50_000, via: 'callback' | 'query' = 'callback'): OrderEvent => ({
   type: 'PAID',
   via,
   amount,
   zpTransId: '261128000000001',
   paidAt: now.toISOString(),
+  cause,
 });
 
 const changed = (order: Order, event: OrderEvent): Order => {
@@ -24,6 +26,7 @@ describe('order state machine', () => {
       orderUrl: 'https://x/openinapp?order=1',
       zpTransToken: 'tok',
       qrCode: '000201',
+      cause,
     });
     expect(next).toMatchObject({
       status: 'PENDING',
@@ -39,6 +42,7 @@ describe('order state machine', () => {
     const next = changed(anOrder({ status: 'CREATING' }), {
       type: 'CREATE_REJECTED',
       failure: { returnCode: 2, subReturnCode: -68, subReturnMessage: 'dup' },
+      cause,
     });
     expect(next.status).toBe('FAILED');
     expect(next.failure).toEqual({ returnCode: 2, subReturnCode: -68, subReturnMessage: 'dup' });
@@ -97,25 +101,27 @@ describe('order state machine', () => {
   it('PAID never goes back, whatever happens next', () => {
     const order = anOrder({ status: 'PAID', nextCheck: undefined });
     const events: OrderEvent[] = [
-      { type: 'CREATE_REJECTED', failure: { returnCode: 2 } },
-      { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 } },
-      { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -101 } },
-      { type: 'EXPIRED' },
-      { type: 'UNRESOLVED' },
+      { type: 'CREATE_REJECTED', failure: { returnCode: 2 }, cause },
+      { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 }, cause },
+      { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -101 }, cause },
+      { type: 'EXPIRED', cause },
+      { type: 'UNRESOLVED', cause },
       { type: 'CHECK_SCHEDULED', next: { attempt: 2, at: now.toISOString() } },
-      { type: 'CREATE_ACCEPTED', orderUrl: 'other', zpTransToken: 't' },
+      { type: 'CREATE_ACCEPTED', orderUrl: 'other', zpTransToken: 't', cause },
     ];
     for (const event of events) expect(decide(order, event, now).kind).not.toBe('change');
   });
 
   it('a query answering 2 with -54 expires the order; any other 2 fails it', () => {
     expect(
-      changed(anOrder(), { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 } }).status,
+      changed(anOrder(), { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 }, cause })
+        .status,
     ).toBe('EXPIRED');
     for (const sub of [-101, -92, -217, undefined]) {
       const next = changed(anOrder(), {
         type: 'QUERY_FAILED',
         failure: { returnCode: 2, subReturnCode: sub },
+        cause,
       });
       expect(next.status).toBe('FAILED');
       expect(next.failure?.subReturnCode).toBe(sub);
@@ -123,14 +129,14 @@ describe('order state machine', () => {
   });
 
   it('EXPIRED and UNRESOLVED apply only while unsettled', () => {
-    expect(changed(anOrder(), { type: 'EXPIRED' }).status).toBe('EXPIRED');
-    expect(changed(anOrder({ status: 'CREATING' }), { type: 'UNRESOLVED' })).toMatchObject({
+    expect(changed(anOrder(), { type: 'EXPIRED', cause }).status).toBe('EXPIRED');
+    expect(changed(anOrder({ status: 'CREATING' }), { type: 'UNRESOLVED', cause })).toMatchObject({
       status: 'REVIEW',
       review: { reason: 'UNRESOLVED' },
     });
     for (const status of ORDER_STATUSES.filter((s) => s !== 'CREATING' && s !== 'PENDING')) {
-      expect(decide(anOrder({ status }), { type: 'EXPIRED' }, now)).toEqual({ kind: 'ignore' });
-      expect(decide(anOrder({ status }), { type: 'UNRESOLVED' }, now)).toEqual({ kind: 'ignore' });
+      expect(decide(anOrder({ status }), { type: 'EXPIRED', cause }, now)).toEqual({ kind: 'ignore' });
+      expect(decide(anOrder({ status }), { type: 'UNRESOLVED', cause }, now)).toEqual({ kind: 'ignore' });
     }
   });
 
@@ -149,11 +155,12 @@ describe('order state machine', () => {
   it('a repeated create answer is a duplicate, another one is ignored', () => {
     const order = anOrder();
     expect(
-      decide(order, { type: 'CREATE_ACCEPTED', orderUrl: order.orderUrl!, zpTransToken: 'x' }, now).kind,
+      decide(order, { type: 'CREATE_ACCEPTED', orderUrl: order.orderUrl!, zpTransToken: 'x', cause }, now)
+        .kind,
     ).toBe('duplicate');
-    expect(decide(order, { type: 'CREATE_ACCEPTED', orderUrl: 'other', zpTransToken: 'x' }, now).kind).toBe(
-      'ignore',
-    );
+    expect(
+      decide(order, { type: 'CREATE_ACCEPTED', orderUrl: 'other', zpTransToken: 'x', cause }, now).kind,
+    ).toBe('ignore');
   });
 
   it('never mutates the order it is given', () => {

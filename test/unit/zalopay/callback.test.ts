@@ -60,7 +60,21 @@ describe('callback verification', () => {
       verifyCallback({ data: broken, mac: callbackMac(SANDBOX.key2, broken), type: 1 }, SANDBOX),
     ).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'unreadable',
+      unreadable: { problem: 'data is not JSON' },
+    });
+  });
+
+  it.each([
+    ['server_time', 8.64e15 + 1],
+    ['app_time', -1],
+    ['server_time', Date.UTC(2100, 0, 2)],
+  ])('reads a signed callback whose %s is %d as unreadable, with what can be read of it', (field, value) => {
+    const data = TV2.data.replace(new RegExp(`"${field}":\\d+`), `"${field}":${value}`);
+    expect(verifyCallback({ data, mac: callbackMac(SANDBOX.key2, data), type: 1 }, SANDBOX)).toEqual({
+      ok: false,
+      reason: 'unreadable',
+      unreadable: expect.objectContaining({ problem: `unreadable ${field}`, appTransId: expect.any(String) }),
     });
   });
 });
