@@ -30,7 +30,13 @@ export const STREAM_BATCH_SIZE = 10;
 export const STREAM_RETRY_ATTEMPTS = 10;
 const MAX_RETRY_DELAY_MS = 30_000;
 
-const marshalled = (item: Item) => marshall(item, { removeUndefinedValues: true });
+/**
+ * As DynamoDB Streams would give the item. The old image comes back from the document client as
+ * plain objects, whose keys may include `constructor` (metadata keys are the merchant's), which the
+ * marshaller would take for a class instance without `convertClassInstanceToMap`.
+ */
+const marshalled = (item: Item) =>
+  marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
 /** `pk`/`sk` of an item, the stream's `Keys`. */
 const keysOf = (item: Item): Item => ({
@@ -93,7 +99,12 @@ export class LocalChangeFeed {
         const output = (await call(new PutCommand({ ...command.input, ReturnValues: 'ALL_OLD' }))) as {
           Attributes?: Item;
         };
-        this.#append(pk, item, output.Attributes);
+        try {
+          this.#append(pk, item, output.Attributes);
+        } catch (error) {
+          // The write is done: failing it now would tell the caller it did not happen.
+          this.#o.log.error('order write made no change record', { error });
+        }
         return command.input.ReturnValues === 'ALL_OLD' ? output : { ...output, Attributes: undefined };
       });
     };

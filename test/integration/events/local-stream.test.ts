@@ -67,6 +67,17 @@ describe('the local change feed', () => {
     );
   });
 
+  it('records orders whatever their metadata keys, `constructor` included', async () => {
+    const { feed, store, records } = setUp();
+    const order = uniqueOrder({ status: 'CREATING', version: 1, metadata: { constructor: '1', toString: 'x' } });
+    const pending = { ...order, status: 'PENDING' as const, version: 2 };
+    await store.create(order);
+    expect(await store.replace(pending, { status: 'CREATING', version: 1 })).toBe(true);
+    await feed.idle();
+    expect(records().map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY']);
+    expect(orderChangeOf(records()[1]!)?.before?.metadata).toEqual({ constructor: '1', toString: 'x' });
+  });
+
   it('makes no record for a write that did not happen, nor for history and idempotency items', async () => {
     const { feed, store, records } = setUp();
     const order = uniqueOrder();
