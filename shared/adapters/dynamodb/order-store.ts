@@ -15,24 +15,16 @@ import {
   type ReviewPage,
 } from '../../core/ports/store';
 import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
+import { isOrderKey, ORDER_SK, orderOfItem, orderPk, withoutAddressing } from './items';
 import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-/** The sort key of an order item (its history shares the partition). */
-export const ORDER_SK = 'ORDER';
 const HISTORY_PREFIX = 'HISTORY#';
-/** Attributes that only address the item; never part of an Order or a HistoryEntry. */
-const ADDRESSING = [
-  PK,
-  SK,
-  DUE_CHECKS_INDEX.partitionKey,
-  DUE_CHECKS_INDEX.sortKey,
-  REVIEWS_INDEX.partitionKey,
-  REVIEWS_INDEX.sortKey,
-];
 
 type Item = Record<string, unknown>;
+
+export { isOrderKey, ORDER_SK, orderOfItem, orderPk };
 
 /** Options of {@link DynamoOrderStore}. */
 export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
@@ -42,11 +34,6 @@ export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
    */
   pageSize?: number;
 }
-
-const ORDER_PREFIX = 'ORDER#';
-
-/** The partition key of an order and its history. */
-export const orderPk = (appTransId: string): string => `${ORDER_PREFIX}${appTransId}`;
 
 /** The overdue-check index partition of an order: a stable hash of its id, so rewrites never move it. */
 export const dueShardOf = (appTransId: string): string =>
@@ -121,19 +108,6 @@ const toReviewEntry = (item: Item): ReviewEntry => {
     createdAt: o.createdAt,
   };
 };
-
-const withoutAddressing = <T>(item: Item): T => {
-  const copy = { ...item };
-  for (const attribute of ADDRESSING) delete copy[attribute];
-  return copy as T;
-};
-
-/** True for the key of an order item, and for nothing else in the table (history, idempotency). */
-export const isOrderKey = (key: Item): boolean =>
-  typeof key[PK] === 'string' && key[PK].startsWith(ORDER_PREFIX) && key[SK] === ORDER_SK;
-
-/** The order an order item holds (as read, or as a stream image), without its addressing attributes. */
-export const orderOfItem = (item: Item): Order => withoutAddressing<Order>(item);
 
 /**
  * {@link OrderStore} on the single table of `schema.ts`. Every order write is one conditional

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Order } from '../../core/orders/model';
-import { isOrderKey, orderOfItem } from './order-store';
+import { isOrderKey, orderOfItem } from './items';
 
 /** An order as it was and as it is after one write: what an order event is made from. */
 export interface OrderChange {
