@@ -28,6 +28,10 @@ export interface StackSettings {
   throttle: { rateLimit: number; burstLimit: number };
   /** Subscribed to the alarm topic when given. */
   alarmEmail: string | undefined;
+  /** The merchant's webhook receiver (docs/events.md §3); undefined: no webhook, no delivery queue. */
+  webhookUrl: string | undefined;
+  /** An existing EventBridge bus for order events (docs/events.md §4); undefined: the stack creates one. */
+  eventBusArn: string | undefined;
 }
 
 /** Thrown at synth for bad context; the message names the context key. */
@@ -76,6 +80,20 @@ const stackSchema = z.object({
   throttleRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 50),
   throttleBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5_000)), 100),
   alarmEmail: z.optional(z.email()),
+  webhookUrl: z.optional(
+    z.string().check(
+      z.refine((u) => URL.canParse(u) && new URL(u).protocol === 'https:', {
+        message: 'must be an https URL (the events carry order data)',
+      }),
+    ),
+  ),
+  eventBusArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]+$/, 'must be an event bus ARN'),
+      ),
+  ),
 });
 
 /** App settings the stack sets itself: its own URLs, and ZaloPay's host from `zalopayEnv`. */
@@ -131,5 +149,7 @@ export const readSettings = (context: Context): StackSettings => {
     demoPages: c.demoPages ?? c.zalopayEnv === 'sandbox',
     throttle: { rateLimit: c.throttleRateLimit, burstLimit: c.throttleBurstLimit },
     alarmEmail: c.alarmEmail,
+    webhookUrl: c.webhookUrl,
+    eventBusArn: c.eventBusArn,
   };
 };

@@ -21,7 +21,8 @@ let outdir: string;
 let bundles: Map<FunctionName, string>;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'bundles-test-'));
-  ({ bundles } = bundleStack(outdir));
+  // With a webhook, so that webhook-delivery is bundled too.
+  ({ bundles } = bundleStack(outdir, { webhookUrl: 'https://shop.example/hooks' }));
 }, 120_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -90,8 +91,10 @@ describe('the Lambda bundles', () => {
       expect([...bundles.keys()].sort()).toEqual([
         'callback',
         'create-order',
+        'events-key-renewer',
         'get-order',
         'list-reviews',
+        'order-events',
         'order-history',
         'pages',
         'qr',
@@ -99,6 +102,7 @@ describe('the Lambda bundles', () => {
         'status-check',
         'sweeper',
         'sync-order',
+        'webhook-delivery',
       ]);
       const names = [...bundles.keys()];
       const loaded = await Promise.all(names.map(async (name) => [name, await load(name)]));
@@ -147,6 +151,9 @@ describe('the Lambda bundles', () => {
         code.includes('DynamoDB_20120810') && 'dynamodb',
         code.includes('secretsmanager') && 'secrets-manager',
         code.includes('AWSChronosService') && 'scheduler',
+        code.includes('AWSEvents') && 'eventbridge',
+        code.includes('AmazonSQS') && 'sqs',
+        code.includes('UpdateApiKey') && 'appsync',
       ].filter(Boolean);
     };
     expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
@@ -161,6 +168,10 @@ describe('the Lambda bundles', () => {
       'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
       sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],
       'sync-order': ['dynamodb', 'secrets-manager'],
+      // AppSync Events' publish is a signed fetch, no SDK client; the stream records come in the event.
+      'order-events': ['eventbridge', 'sqs'],
+      'webhook-delivery': ['secrets-manager', 'sqs'],
+      'events-key-renewer': ['appsync'],
     });
   });
 

@@ -13,6 +13,16 @@ describe('deployment settings from CDK context', () => {
       demoPages: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
       alarmEmail: undefined,
+      webhookUrl: undefined,
+      eventBusArn: undefined,
+    });
+  });
+
+  it('order events: the merchant webhook (https only) and an existing bus', () => {
+    const bus = 'arn:aws:events:ap-southeast-1:123456789012:event-bus/shop-orders';
+    expect(settings({ webhookUrl: 'https://shop.example/hooks', eventBusArn: bus })).toMatchObject({
+      webhookUrl: 'https://shop.example/hooks',
+      eventBusArn: bus,
     });
   });
 
@@ -60,6 +70,8 @@ describe('deployment settings from CDK context', () => {
     [{ statusCheckDelaySeconds: 'soon' }, 'STATUS_CHECK_DELAY_SECONDS'],
     [{ logLevel: 'chatty' }, 'LOG_LEVEL'],
     [{ alarmEmail: 'ops' }, 'alarmEmail'],
+    [{ webhookUrl: 'http://shop.example/hooks' }, 'webhookUrl'],
+    [{ eventBusArn: 'shop-orders' }, 'eventBusArn'],
     [{ throttleBurstLimit: '0' }, 'throttleBurstLimit'],
   ])('refuses %j, naming %s', (context, name) => {
     expect(() => settings(context)).toThrow(SettingsError);

@@ -69,7 +69,11 @@ describe('the local change feed', () => {
 
   it('records orders whatever their metadata keys, `constructor` included', async () => {
     const { feed, store, records } = setUp();
-    const order = uniqueOrder({ status: 'CREATING', version: 1, metadata: { constructor: '1', toString: 'x' } });
+    const order = uniqueOrder({
+      status: 'CREATING',
+      version: 1,
+      metadata: { constructor: '1', toString: 'x' },
+    });
     const pending = { ...order, status: 'PENDING' as const, version: 2 };
     await store.create(order);
     expect(await store.replace(pending, { status: 'CREATING', version: 1 })).toBe(true);
