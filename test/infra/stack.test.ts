@@ -756,7 +756,7 @@ describe('order events (docs/events.md)', () => {
     const queues = Object.fromEntries(
       idsOfType(s.json, 'AWS::SQS::Queue').map((id) => [s.resolve({ Ref: id }), s.properties(id)]),
     );
-    const deliveries = queues['<Events/WebhookDeliveries>'];
+    const deliveries = queues['<Events/WebhookDeliveries>']!;
     expect(deliveries).toMatchObject({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
     expect(s.resolve(deliveries.RedrivePolicy.deadLetterTargetArn)).toBe('<Events/WebhookDeadLetters>.Arn');
     expect(deliveries.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(
