@@ -10,7 +10,8 @@ import { redirectQuery, signedCallback } from '../../support/zalopay';
  */
 const recorder = new RecordingEventSink();
 const app = useLocalApp(
-  { STATUS_CHECK_DELAY_SECONDS: '3600' },
+  // ZaloPay's emulator is given 10 s: four creates at once on a loaded machine took over 2 s.
+  { STATUS_CHECK_DELAY_SECONDS: '3600', ZALOPAY_TIMEOUT_MS: '10000' },
   { wrapEventSinks: (sinks) => [...sinks, recorder], events: { streamRetryDelayMs: 5 } },
 );
 const api = http(() => app().url);
