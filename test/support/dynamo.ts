@@ -7,9 +7,11 @@ import { type LocalDynamo, startLocalDynamo } from '../../local/dynamo';
  */
 export const useLocalDynamo = (): (() => LocalDynamo) => {
   let dynamo: LocalDynamo | undefined;
+  // Not a performance limit: on a loaded machine, after another hook kept the event loop busy
+  // (the bundles test bundles every function first), starting dynalite took over the default 5 s.
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
-  });
+  }, 60_000);
   afterAll(async () => {
     await dynamo?.close();
   });
