@@ -8,6 +8,7 @@ import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as createOrder } from '../functions/create-order';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
+import { apiDocument } from '../functions/openapi';
 import { makeHandler as orderEvents } from '../functions/order-events';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
@@ -279,6 +280,7 @@ const startOn = async (
       host: new URL(config.publicBaseUrl).host,
       apiKey: settings.eventsApiKey,
     },
+    apiDocument: () => apiDocument({ ...config, urls: config }),
   };
 
   const functions: Record<HttpFunction, HttpHandler> = {
