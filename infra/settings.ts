@@ -43,6 +43,10 @@ export interface StackSettings {
   functionMemory: Record<string, number>;
   /** The OpenTelemetry Lambda layer every function gets, when given; off by default. */
   openTelemetryLayerArn: string | undefined;
+  /** The merchant's webhook receiver (docs/events.md §3); undefined: no webhook, no delivery queue. */
+  webhookUrl: string | undefined;
+  /** An existing EventBridge bus for order events (docs/events.md §4); undefined: the stack creates one. */
+  eventBusArn: string | undefined;
 }
 
 /** Thrown at synth for bad context; the message names the context key. */
@@ -140,6 +144,20 @@ const stackSchema = z.object({
         ),
       ),
   ),
+  webhookUrl: z.optional(
+    z.string().check(
+      z.refine((u) => URL.canParse(u) && new URL(u).protocol === 'https:', {
+        message: 'must be an https URL (the events carry order data)',
+      }),
+    ),
+  ),
+  eventBusArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]+$/, 'must be an event bus ARN'),
+      ),
+  ),
 });
 
 /** App settings the stack sets itself: its own URLs, and ZaloPay's host from `zalopayEnv`. */
@@ -213,5 +231,7 @@ export const readSettings = (context: Context): StackSettings => {
     },
     functionMemory: c.functionMemory,
     openTelemetryLayerArn: c.openTelemetryLayerArn,
+    webhookUrl: c.webhookUrl,
+    eventBusArn: c.eventBusArn,
   };
 };

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { OPENAPI_PATH } from '../functions/routes';
 import { AppFunction, entryOf, type FunctionName } from './constructs/app-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
+import { OrderEvents } from './constructs/order-events';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
 import { PaymentApi } from './constructs/payment-api';
 import { StatusChecks } from './constructs/status-checks';
@@ -125,6 +126,36 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     schedules: true,
     memory: 512,
   },
+  'order-events': {
+    description: "The orders table's stream: order events to the pages, the webhook queue and the bus",
+    // A batch of 10 records, each handed to up to three consumers in turn.
+    timeout: 60,
+    table: [],
+    secret: false,
+    schedules: false,
+    // Network-bound (three HTTPS calls per change), but a buyer's page waits on it: not the smallest.
+    memory: 256,
+  },
+  'webhook-delivery': {
+    description: "The webhook queue: signed POSTs to the merchant's webhookUrl",
+    // Up to 10 POSTs at once, each bounded by the 10 s webhook timeout.
+    timeout: 30,
+    table: [],
+    // The webhookSecret.
+    secret: true,
+    schedules: false,
+    // Signs and POSTs; nobody waits on it but the merchant's backend.
+    memory: 256,
+  },
+  'events-key-renewer': {
+    description: "Daily: moves the buyer push API key's expiry forward",
+    timeout: 10,
+    table: [],
+    secret: false,
+    schedules: false,
+    // One API call a day.
+    memory: 128,
+  },
 };
 
 /**
@@ -158,11 +189,13 @@ export interface ZaloPayQrStackProps extends StackProps {
 
 /**
  * The whole backend of docs/architecture.md: the HTTP API, the callback's Function URL, the table, the status
- * checks (schedules, sweeper, dead letters), the secret, and alarms with a dashboard.
+ * checks (schedules, sweeper, dead letters), order events (docs/events.md), the secret, and alarms
+ * with a dashboard.
  */
 export class ZaloPayQrStack extends Stack {
   readonly functions: Partial<Record<FunctionName, AppFunction>> = {};
   readonly api: PaymentApi;
+  readonly events: OrderEvents;
 
   constructor(scope: Construct, id: string, props: ZaloPayQrStackProps) {
     super(scope, id, props);
@@ -184,7 +217,9 @@ export class ZaloPayQrStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
 
-    const names = Object.keys(FUNCTION_SPECS) as FunctionName[];
+    const names = (Object.keys(FUNCTION_SPECS) as FunctionName[]).filter(
+      (name) => name !== 'webhook-delivery' || settings.webhookUrl,
+    );
     const unknown = Object.keys(settings.functionMemory).filter((name) => !(name in FUNCTION_SPECS));
     if (unknown.length > 0) {
       throw new SettingsError(
@@ -227,6 +262,17 @@ export class ZaloPayQrStack extends Stack {
     fn('pages').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
     this.api.route(this.functions, settings.demoPages);
 
+    // Order events (docs/events.md): the stream feeds order-events, which publishes to the pages'
+    // channels, enqueues the webhook and puts each event on the bus.
+    const events = new OrderEvents(this, 'Events', { eventBusArn: settings.eventBusArn });
+    events.feedFrom(table.table, fn('order-events'));
+    if (this.functions.pages) events.subscribeFrom(this.functions.pages);
+    if (settings.webhookUrl) {
+      events.deliverWebhooksWith(fn('order-events'), fn('webhook-delivery'), settings.webhookUrl);
+    }
+    events.renewKeyWith(fn('events-key-renewer'));
+    this.events = events;
+
     const monitoring = new Monitoring(this, 'Monitoring', {
       serviceName: this.stackName,
       functions: this.functions as Record<string, AppFunction>,
@@ -235,7 +281,10 @@ export class ZaloPayQrStack extends Stack {
       deadLetterQueues: {
         DeliveryDeadLetters: statusChecks.deliveryDeadLetters,
         CheckFailures: statusChecks.checkFailures,
+        EventStreamFailures: events.streamFailures,
+        ...(events.webhookDeadLetters && { WebhookDeadLetters: events.webhookDeadLetters }),
       },
+      watchKeyRenewal: true,
       alarmEmail: settings.alarmEmail,
     });
 
@@ -256,6 +305,20 @@ export class ZaloPayQrStack extends Stack {
       description: 'Put appId, key1 and key2 here; merchantApiKey is the x-api-key of the merchant routes',
       value: secret.secretName,
     });
+    new CfnOutput(this, 'EventBusArn', {
+      description: 'Order events (source zalopay-qr, detail-type order.paid, …): route them with rules',
+      value: events.bus.eventBusArn,
+    });
+    new CfnOutput(this, 'EventsRealtimeUrl', {
+      description: "The buyer push (AppSync Events): channels /orders/<appTransId with '-' for '_'>",
+      value: `wss://${events.api.realtimeDns}/event/realtime`,
+    });
+    if (events.webhookDeadLetters) {
+      new CfnOutput(this, 'WebhookDeadLettersArn', {
+        description: 'Webhook deliveries that failed for 24 h: replay with aws sqs start-message-move-task',
+        value: events.webhookDeadLetters.queueArn,
+      });
+    }
     new CfnOutput(this, 'DashboardUrl', {
       description: 'Orders, callbacks, status checks, ZaloPay and the functions',
       value: monitoring.dashboardUrl,

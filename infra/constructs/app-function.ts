@@ -18,8 +18,15 @@ import { AWS_ENV } from '../../shared/adapters/aws/settings';
 import type { OrdersTable, TableAccess } from './orders-table';
 import type { StatusChecks } from './status-checks';
 
-/** Every Lambda function of the stack: the HTTP ones of `functions/routes.ts` and three more. */
-export type FunctionName = HttpFunction | 'callback' | 'status-check' | 'sweeper';
+/** Every Lambda function of the stack: the HTTP ones of `functions/routes.ts` and the others. */
+export type FunctionName =
+  | HttpFunction
+  | 'callback'
+  | 'status-check'
+  | 'sweeper'
+  | 'order-events'
+  | 'webhook-delivery'
+  | 'events-key-renewer';
 
 /** The Lambda entry module of a function: its composition root under functions/aws/. */
 export const entryOf = (name: FunctionName): string =>

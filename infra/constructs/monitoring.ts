@@ -31,8 +31,10 @@ export interface MonitoringProps {
   api: PaymentApi;
   /** The group of the status-check and sweeper schedules, whose failed deliveries raise an alarm. */
   scheduleGroup: IScheduleGroup;
-  /** Queues whose every message is a check an operator must look at. */
+  /** Queues whose every message is a check, an order event or a webhook delivery an operator must look at. */
   deadLetterQueues: Record<string, IQueue>;
+  /** Alarm when the buyer push's API key was not renewed for two days (events-key-renewer). */
+  watchKeyRenewal?: boolean;
   alarmEmail: string | undefined;
 }
 
@@ -87,9 +89,22 @@ export class Monitoring extends Construct {
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       alarm(
         `${name}Messages`,
-        `Status checks in ${name}: each is an order whose check could not run. Inspect, fix, redrive.`,
+        `Messages in ${name}: each is work that could not be done (a status check, an order event or ` +
+          'a webhook delivery). Inspect, fix, redrive (README).',
         queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       );
+    }
+    if (props.watchKeyRenewal) {
+      new Alarm(this, 'EventsKeyNotRenewed', {
+        alarmDescription:
+          "The buyer push's API key was not renewed for two days: see events-key-renewer's logs. It " +
+          'expires a year after the last renewal; then the pages fall back to the long-poll.',
+        metric: business('EventsKeyRenewed', Duration.days(1)),
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }).addAlarmAction(new SnsAction(this.topic));
     }
     alarm(
       'OrdersInReview',

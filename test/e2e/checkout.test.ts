@@ -399,8 +399,51 @@ describe('the checkout in Chromium', () => {
     await screenshot(page, 'checkout-review');
   });
 
+  it('pay → the checkout shows paid through the push, with no long-poll request', async () => {
+    const page = await browser.newPage();
+    const longPolls: string[] = [];
+    page.on('request', (request) => {
+      if (/\/orders\/[^/]+\?wait=/.test(request.url())) longPolls.push(request.url());
+    });
+    const pushed: string[] = [];
+    let markSubscribed: () => void = () => undefined;
+    const subscribed = new Promise<void>((resolve) => {
+      markSubscribed = resolve;
+    });
+    page.on('websocket', (socket) => {
+      if (!socket.url().endsWith('/event/realtime')) return;
+      socket.on('framereceived', ({ payload }) => {
+        const message = JSON.parse(String(payload)) as { type: string; event?: string };
+        if (message.type === 'subscribe_success') markSubscribed();
+        if (message.type === 'data') pushed.push(JSON.parse(message.event ?? '{}').status);
+      });
+    });
+    const appTransId = await payWithZaloPay(page, app().url);
+    await subscribed;
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(pushed).toContain('PAID');
+    expect(longPolls).toEqual([]);
+  });
+
+  it('with WebSockets blocked, the page still reaches the result through the long-poll', async () => {
+    const page = await browser.newPage();
+    await page.routeWebSocket(/\/event\/realtime$/, (socket) => socket.close());
+    const longPolls: string[] = [];
+    page.on('request', (request) => {
+      if (/\/orders\/[^/]+\?wait=/.test(request.url())) longPolls.push(request.url());
+    });
+    const appTransId = await payWithZaloPay(page, app().url);
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(longPolls.length).toBeGreaterThan(0);
+  });
+
   it('keeps following politely through network errors', async () => {
     const page = await browser.newPage();
+    // The long-poll's politeness: no push socket here.
+    await page.routeWebSocket(/\/event\/realtime$/, (socket) => socket.close());
     let refused = 0;
     await page.route(/\/orders\/[^/]+\?wait=/, (route) => {
       if (refused < 2) {

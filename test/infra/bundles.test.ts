@@ -21,7 +21,8 @@ let outdir: string;
 let bundles: Map<FunctionName, string>;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'bundles-test-'));
-  ({ bundles } = bundleStack(outdir));
+  // With a webhook, so that webhook-delivery is bundled too.
+  ({ bundles } = bundleStack(outdir, { webhookUrl: 'https://shop.example/hooks' }));
 }, 120_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -41,6 +42,12 @@ const lambdaEnv = (): Record<string, string> => ({
   AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
   LOG_LEVEL: 'silent',
   [AWS_ENV.tableName]: dynamo().tableName,
+  // What the stack gives the order-events functions (webhook-delivery: the `webhookUrl` context is set here).
+  [AWS_ENV.eventsApiId]: 'a1b2c3d4e5',
+  [AWS_ENV.eventsApiKeyId]: 'da2-a1b2c3d4e5',
+  [AWS_ENV.webhookUrl]: 'https://shop.example/hooks',
+  [AWS_ENV.webhookQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
+  [AWS_ENV.webhookDeadLetterQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks-dlq',
 });
 
 /**
@@ -90,8 +97,10 @@ describe('the Lambda bundles', () => {
       expect([...bundles.keys()].sort()).toEqual([
         'callback',
         'create-order',
+        'events-key-renewer',
         'get-order',
         'list-reviews',
+        'order-events',
         'order-history',
         'pages',
         'qr',
@@ -99,6 +108,7 @@ describe('the Lambda bundles', () => {
         'status-check',
         'sweeper',
         'sync-order',
+        'webhook-delivery',
       ]);
       const names = [...bundles.keys()];
       const loaded = await Promise.all(names.map(async (name) => [name, await load(name)]));
@@ -148,6 +158,9 @@ describe('the Lambda bundles', () => {
         code.includes('DynamoDB_20120810') && 'dynamodb',
         code.includes('secretsmanager') && 'secrets-manager',
         code.includes('AWSChronosService') && 'scheduler',
+        code.includes('AWSEvents') && 'eventbridge',
+        code.includes('AmazonSQS') && 'sqs',
+        code.includes('UpdateApiKey') && 'appsync',
       ].filter(Boolean);
     };
     expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
@@ -162,6 +175,10 @@ describe('the Lambda bundles', () => {
       'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
       sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],
       'sync-order': ['dynamodb', 'secrets-manager'],
+      // AppSync Events' publish is a signed fetch, no SDK client; the stream records come in the event.
+      'order-events': ['eventbridge', 'sqs'],
+      'webhook-delivery': ['secrets-manager', 'sqs'],
+      'events-key-renewer': ['appsync'],
     });
   });
 

@@ -16,6 +16,16 @@ describe('deployment settings from CDK context', () => {
       concurrency: { reserve: true, callback: 10, statusCheck: 10, getOrder: 50 },
       functionMemory: {},
       openTelemetryLayerArn: undefined,
+      webhookUrl: undefined,
+      eventBusArn: undefined,
+    });
+  });
+
+  it('order events: the merchant webhook (https only) and an existing bus', () => {
+    const bus = 'arn:aws:events:ap-southeast-1:123456789012:event-bus/shop-orders';
+    expect(settings({ webhookUrl: 'https://shop.example/hooks', eventBusArn: bus })).toMatchObject({
+      webhookUrl: 'https://shop.example/hooks',
+      eventBusArn: bus,
     });
   });
 
@@ -96,6 +106,8 @@ describe('deployment settings from CDK context', () => {
     [{ statusCheckDelaySeconds: 'soon' }, 'STATUS_CHECK_DELAY_SECONDS'],
     [{ logLevel: 'chatty' }, 'LOG_LEVEL'],
     [{ alarmEmail: 'ops' }, 'alarmEmail'],
+    [{ webhookUrl: 'http://shop.example/hooks' }, 'webhookUrl'],
+    [{ eventBusArn: 'shop-orders' }, 'eventBusArn'],
     [{ throttleBurstLimit: '0' }, 'throttleBurstLimit'],
     [{ callbackConcurrency: '-1' }, 'callbackConcurrency'],
     [{ reservedConcurrency: 'maybe' }, 'reservedConcurrency'],

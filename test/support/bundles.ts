@@ -14,15 +14,16 @@ export const bundleOf = (outdir: string, fn: AppFunction): string =>
   join(outdir, (fn.node.defaultChild as CfnResource).getMetadata('aws:asset:path') as string, 'index.mjs');
 
 /**
- * The stack built into `outdir` with bundling on, exactly as `npm run synth` bundles it, and the
- * bundle of each of its functions.
+ * The stack built into `outdir` with bundling on, exactly as `npm run synth` bundles it (with
+ * `context` on top of cdk.json's), and the bundle of each of its functions.
  */
 export const bundleStack = (
   outdir: string,
+  context: Record<string, unknown> = {},
 ): { app: App; stack: ZaloPayQrStack; bundles: Map<FunctionName, string> } => {
   const { app, stack } = buildApp({
     outdir,
-    context: { ...projectContext(), 'aws:cdk:enable-asset-metadata': true },
+    context: { ...projectContext(), ...context, 'aws:cdk:enable-asset-metadata': true },
   });
   const bundles = new Map(
     Object.entries(stack.functions).map(

@@ -16,23 +16,16 @@ import {
   type ReviewPage,
 } from '../../core/ports/store';
 import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
+import { isOrderKey, ORDER_SK, orderOfItem, orderPk, withoutAddressing } from './items';
 import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-const ORDER_SK = 'ORDER';
 const HISTORY_PREFIX = 'HISTORY#';
-/** Attributes that only address the item; never part of an Order or a HistoryEntry. */
-const ADDRESSING = [
-  PK,
-  SK,
-  DUE_CHECKS_INDEX.partitionKey,
-  DUE_CHECKS_INDEX.sortKey,
-  REVIEWS_INDEX.partitionKey,
-  REVIEWS_INDEX.sortKey,
-];
 
 type Item = Record<string, unknown>;
+
+export { isOrderKey, ORDER_SK, orderOfItem, orderPk };
 
 /** Options of {@link DynamoOrderStore}. */
 export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
@@ -42,9 +35,6 @@ export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
    */
   pageSize?: number;
 }
-
-/** The partition key of an order and its history. */
-export const orderPk = (appTransId: string): string => `ORDER#${appTransId}`;
 
 /** The overdue-check index partition of an order: a stable hash of its id, so rewrites never move it. */
 export const dueShardOf = (appTransId: string): string =>
@@ -120,12 +110,6 @@ const toReviewEntry = (item: Item): ReviewEntry => {
   };
 };
 
-const withoutAddressing = <T>(item: Item): T => {
-  const copy = { ...item };
-  for (const attribute of ADDRESSING) delete copy[attribute];
-  return copy as T;
-};
-
 /**
  * {@link OrderStore} on the single table of `schema.ts`. Every order write is one conditional
  * PutItem, so racing writers cannot both win; reads of an order are strongly consistent.
@@ -149,7 +133,7 @@ export class DynamoOrderStore implements OrderStore {
         ConsistentRead: true,
       }),
     );
-    return Item && withoutAddressing<Order>(Item);
+    return Item && orderOfItem(Item);
   }
 
   async create(order: Order): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { localFallbacks, localSettings } from '../../../local/settings';
+import { LOCAL_WEBHOOK_SECRET, localFallbacks, localSettings } from '../../../local/settings';
 import { SANDBOX } from '../../support/sandbox';
 
 describe('localSettings', () => {
@@ -11,6 +11,12 @@ describe('localSettings', () => {
       dataDir: undefined,
       sweepIntervalSeconds: 300,
       emulatorAppCallbackUrl: undefined,
+      eventsApiKey: 'local-events-key',
+      webhook: {
+        url: undefined,
+        secret: LOCAL_WEBHOOK_SECRET,
+        retry: { firstDelaySeconds: 10, maxDelaySeconds: 3600, windowSeconds: 86_400 },
+      },
     });
   });
 
@@ -34,6 +40,8 @@ describe('localSettings', () => {
       dataDir: '/var/lib/zalopay-qr',
       sweepIntervalSeconds: 0.5,
       emulatorAppCallbackUrl: 'https://shop.example/zalopay/callback',
+      eventsApiKey: 'local-events-key',
+      webhook: expect.objectContaining({ url: undefined }),
     });
     expect(
       localSettings({ MERCHANT_API_KEY: '', DATA_DIR: '', SWEEP_INTERVAL_SECONDS: '', HOST: '' }),
@@ -43,6 +51,43 @@ describe('localSettings', () => {
       dataDir: undefined,
       sweepIntervalSeconds: 300,
     });
+  });
+
+  it('reads the order-events settings: push key, webhook URL, secret and retry timings', () => {
+    const secret = `whsec_${Buffer.from('a-merchant-secret-of-32-bytes!!!').toString('base64')}`;
+    expect(
+      localSettings({
+        EVENTS_API_KEY: 'my-push-key',
+        WEBHOOK_URL: 'http://localhost:4000/hooks',
+        WEBHOOK_SECRET: secret,
+        WEBHOOK_RETRY_SECONDS: '0.01',
+        WEBHOOK_RETRY_WINDOW_SECONDS: '0.5',
+      }),
+    ).toMatchObject({
+      eventsApiKey: 'my-push-key',
+      webhook: {
+        url: 'http://localhost:4000/hooks',
+        secret,
+        retry: { firstDelaySeconds: 0.01, maxDelaySeconds: 3600, windowSeconds: 0.5 },
+      },
+    });
+    expect(localSettings({ WEBHOOK_URL: '' }).webhook.url).toBeUndefined();
+    expect(LOCAL_WEBHOOK_SECRET).toMatch(/^whsec_/);
+  });
+
+  it('refuses malformed order-events settings, naming them and never quoting the secret', () => {
+    const attempt = () =>
+      localSettings({
+        WEBHOOK_URL: 'ftp://shop.example',
+        WEBHOOK_SECRET: 'whsec_tooShort',
+        WEBHOOK_RETRY_SECONDS: '0',
+        WEBHOOK_RETRY_WINDOW_SECONDS: 'a day',
+        EVENTS_API_KEY: '',
+      });
+    expect(attempt).toThrow(
+      /EVENTS_API_KEY.*WEBHOOK_URL.*WEBHOOK_SECRET.*WEBHOOK_RETRY_SECONDS.*WEBHOOK_RETRY_WINDOW_SECONDS/,
+    );
+    expect(attempt).not.toThrow(/tooShort/);
   });
 
   it('gives the URLs as localhost unless HOST names an address that localhost does not reach', () => {
