@@ -464,6 +464,8 @@ describe('the checkout in Chromium', () => {
 
   it('backs off when the API throttles: no sooner than Retry-After, then paid', async () => {
     const page = await browser.newPage();
+    // The long-poll's back-off: no push socket here.
+    await page.routeWebSocket(/\/event\/realtime$/, (socket) => socket.close());
     const polls: number[] = [];
     await page.route(/\/orders\/[^/]+\?wait=/, (route) => {
       polls.push(Date.now());
