@@ -164,7 +164,8 @@ const startOn = async (
 ): Promise<LocalApp> => {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds, host } = settings;
+  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds, host, emulatorAppCallbackUrl } =
+    settings;
   const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX, host));
   const log =
     options.log ??
@@ -192,7 +193,13 @@ const startOn = async (
   const idempotency = new DynamoIdempotencyStore(table);
 
   const emulator = new ZaloPayEmulator({
-    apps: [credentials],
+    apps: [
+      {
+        ...credentials,
+        name: config.merchantName,
+        callbackUrl: emulatorAppCallbackUrl ?? config.callbackUrl,
+      },
+    ],
     baseUrl: `${config.publicBaseUrl}${EMULATOR_PREFIX}`,
     clock,
     logger: log,

@@ -38,6 +38,7 @@ const schema = z.object({
   MERCHANT_API_KEY: unlessEmpty(z.string()),
   DATA_DIR: unlessEmpty(z.string()),
   SWEEP_INTERVAL_SECONDS: unlessEmpty(z.coerce.number().check(z.positive())),
+  EMULATOR_APP_CALLBACK_URL: unlessEmpty(z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL'))),
   EVENTS_API_KEY: z._default(key, LOCAL_EVENTS_API_KEY),
   WEBHOOK_URL: unlessEmpty(z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL'))),
   WEBHOOK_SECRET: z._default(webhookSecretSchema, LOCAL_WEBHOOK_SECRET),
@@ -63,6 +64,11 @@ export interface LocalSettings {
   /** Where dynalite keeps its data; in memory when unset. */
   dataDir: string | undefined;
   sweepIntervalSeconds: number;
+  /**
+   * The callback URL registered for the app at the emulator (ZaloPay's merchant-portal setting),
+   * for orders created without `callback_url`; unset: this runtime's own callback URL.
+   */
+  emulatorAppCallbackUrl: string | undefined;
   /** What the pages subscribe to the local push endpoint with. */
   eventsApiKey: string;
   /** The merchant webhook: where (none when unset), the signing secret, and the retry policy. */
@@ -84,6 +90,7 @@ export const localSettings = (env: Env): LocalSettings => {
     merchantApiKey: c.MERCHANT_API_KEY ?? 'dev-merchant-key',
     dataDir: c.DATA_DIR,
     sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS ?? 300,
+    emulatorAppCallbackUrl: c.EMULATOR_APP_CALLBACK_URL,
     eventsApiKey: c.EVENTS_API_KEY,
     webhook: {
       url: c.WEBHOOK_URL,

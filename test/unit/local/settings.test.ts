@@ -10,6 +10,7 @@ describe('localSettings', () => {
       merchantApiKey: 'dev-merchant-key',
       dataDir: undefined,
       sweepIntervalSeconds: 300,
+      emulatorAppCallbackUrl: undefined,
       eventsApiKey: 'local-events-key',
       webhook: {
         url: undefined,
@@ -29,6 +30,7 @@ describe('localSettings', () => {
       DATA_DIR: '/var/lib/zalopay-qr',
       SWEEP_INTERVAL_SECONDS: '0.5',
       HOST: '0.0.0.0',
+      EMULATOR_APP_CALLBACK_URL: 'https://shop.example/zalopay/callback',
     };
     expect(localSettings(env)).toEqual({
       port: 3000,
@@ -37,6 +39,7 @@ describe('localSettings', () => {
       merchantApiKey: 'shop-key',
       dataDir: '/var/lib/zalopay-qr',
       sweepIntervalSeconds: 0.5,
+      emulatorAppCallbackUrl: 'https://shop.example/zalopay/callback',
       eventsApiKey: 'local-events-key',
       webhook: expect.objectContaining({ url: undefined }),
     });
@@ -105,8 +108,11 @@ describe('localSettings', () => {
         SWEEP_INTERVAL_SECONDS: 'soon',
         ZALOPAY_KEY2: '',
         HOST: 'http://0.0.0.0/',
+        EMULATOR_APP_CALLBACK_URL: 'ftp://shop.example/',
       });
-    expect(attempt).toThrow(/HOST.*ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS/);
+    expect(attempt).toThrow(
+      /HOST.*ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS.*EMULATOR_APP_CALLBACK_URL/,
+    );
     expect(attempt).toThrow(expect.objectContaining({ name: 'ConfigError' }));
   });
 });
