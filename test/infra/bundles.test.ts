@@ -42,12 +42,6 @@ const lambdaEnv = (): Record<string, string> => ({
   AWS_ENDPOINT_URL_DYNAMODB: dynamo().endpoint,
   LOG_LEVEL: 'silent',
   [AWS_ENV.tableName]: dynamo().tableName,
-  // What the stack gives the order-events functions (webhook-delivery: the `webhookUrl` context is set here).
-  [AWS_ENV.eventsApiId]: 'a1b2c3d4e5',
-  [AWS_ENV.eventsApiKeyId]: 'da2-a1b2c3d4e5',
-  [AWS_ENV.webhookUrl]: 'https://shop.example/hooks',
-  [AWS_ENV.webhookQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
-  [AWS_ENV.webhookDeadLetterQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks-dlq',
 });
 
 /**

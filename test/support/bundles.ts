@@ -48,4 +48,10 @@ export const lambdaEnvironment = (): Record<string, string> => ({
   [AWS_ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/scheduler',
   [AWS_ENV.deadLetterArn]: 'arn:aws:sqs:ap-southeast-1:123456789012:dead-letters',
   [AWS_ENV.statusCheckArn]: 'arn:aws:lambda:ap-southeast-1:123456789012:function:status-check',
+  // The order-events functions (webhook-delivery's only when the `webhookUrl` context is set).
+  [AWS_ENV.eventsApiId]: 'a1b2c3d4e5',
+  [AWS_ENV.eventsApiKeyId]: 'da2-a1b2c3d4e5',
+  [AWS_ENV.webhookUrl]: 'https://shop.example/hooks',
+  [AWS_ENV.webhookQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
+  [AWS_ENV.webhookDeadLetterQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks-dlq',
 });
