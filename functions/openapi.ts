@@ -145,19 +145,19 @@ export const apiDocument = (config: DocumentConfig): Record<string, unknown> => 
     ],
     components: {
       NewOrder: newOrder,
-      CreatedOrder: createdOrderViewSchema,
-      Order: orderViewSchema,
-      OrderStatus: orderStatusSchema,
-      ReviewReason: reviewReasonSchema,
-      OrderHistory: orderHistory.orderHistorySchema,
-      HistoryEntry: historyEntrySchema,
-      Transition: transitionSchema,
-      ReviewPage: listReviews.reviewPageSchema,
-      ReviewEntry: reviewEntrySchema,
-      Error: errorBodySchema,
+      CreatedOrder: createdOrderViewSchema(),
+      Order: orderViewSchema(),
+      OrderStatus: orderStatusSchema(),
+      ReviewReason: reviewReasonSchema(),
+      OrderHistory: orderHistory.orderHistorySchema(),
+      HistoryEntry: historyEntrySchema(),
+      Transition: transitionSchema(),
+      ReviewPage: listReviews.reviewPageSchema(),
+      ReviewEntry: reviewEntrySchema(),
+      Error: errorBodySchema(),
       CallbackBody: callbackBodySchema,
       CallbackAnswer: callbackAnswerSchema,
-      OrderEvent: eventEnvelopeSchema,
+      OrderEvent: eventEnvelopeSchema(),
     },
     pathParameters: {
       appTransId: {
@@ -203,7 +203,7 @@ const orderEventWebhook: OperationContract = {
     '`detail` of the EventBridge events. Planned: the contract is fixed, the delivery is not built yet.',
   tag: 'Orders',
   headers: {
-    'webhook-id': { description: "The envelope's `id`.", schema: eventIdSchema, required: true },
+    'webhook-id': { description: "The envelope's `id`.", schema: eventIdSchema(), required: true },
     'webhook-timestamp': {
       description: 'When this delivery attempt was made, in Unix seconds.',
       schema: { raw: { type: 'string', pattern: '^\\d+$' } },
@@ -216,7 +216,7 @@ const orderEventWebhook: OperationContract = {
       required: true,
     },
   },
-  body: { description: 'The event.', content: { 'application/json': { schema: eventEnvelopeSchema } } },
+  body: { description: 'The event.', content: { 'application/json': { schema: eventEnvelopeSchema() } } },
   responses: {
     200: {
       description: 'Any 2xx within 10 seconds: delivered. Anything else is retried for at least 24 hours.',

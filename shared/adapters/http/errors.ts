@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { OrderCreationError } from '../../core/orders/create';
-import { described } from '../../core/schemas';
+import { described, lazySchema } from '../../core/schemas';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
 
 /**
@@ -56,58 +56,67 @@ export type StatusOf<C extends ErrorCode> = (typeof API_ERRORS)[C]['status'][num
 
 const ERROR_CODES = Object.keys(API_ERRORS) as [ErrorCode, ...ErrorCode[]];
 
-const errorDetailSchema = z.strictObject({
-  path: described(z.string(), {
-    description: 'Where: a dotted path into the body, a query parameter or a header name.',
-    examples: ['items[0].price'],
+const errorDetailSchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    path: described(z.string(), {
+      description: 'Where: a dotted path into the body, a query parameter or a header name.',
+      examples: ['items[0].price'],
+    }),
+    message: described(z.string(), {
+      description: 'What is wrong with it.',
+      examples: ['must be an integer'],
+    }),
   }),
-  message: described(z.string(), { description: 'What is wrong with it.', examples: ['must be an integer'] }),
-});
+);
 
 /** One problem of a VALIDATION_FAILED. */
-export type ErrorDetail = z.output<typeof errorDetailSchema>;
+export type ErrorDetail = z.output<ReturnType<typeof errorDetailSchema>>;
 
 /**
  * The body of every error answer (docs/http-api.md §1), built by {@link errorResponse} alone. The
  * fields after `details` appear only with the codes that carry them.
  */
-export const errorBodySchema = described(
-  z.strictObject({
-    error: z.strictObject({
-      code: described(z.enum(ERROR_CODES), {
-        description: ERROR_CODES.map((c) => `${c} (${API_ERRORS[c].status.join(', ')})`).join(', '),
+export const errorBodySchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      error: z.strictObject({
+        code: described(z.enum(ERROR_CODES), {
+          description: ERROR_CODES.map((c) => `${c} (${API_ERRORS[c].status.join(', ')})`).join(', '),
+        }),
+        message: described(z.string(), {
+          description: 'For a 4xx, what is wrong; for a 5xx, a generic text.',
+          examples: ['the request is not valid'],
+        }),
+        details: z.optional(
+          described(z.array(errorDetailSchema()), {
+            description: 'VALIDATION_FAILED only: every problem found.',
+          }),
+        ),
+        appTransId: z.optional(
+          described(z.string(), {
+            description: 'ZALOPAY_REJECTED and ZALOPAY_UNAVAILABLE: the order concerned.',
+            examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+          }),
+        ),
+        returnCode: z.optional(
+          described(z.int(), { description: "ZALOPAY_REJECTED: ZaloPay's return_code." }),
+        ),
+        subReturnCode: z.optional(
+          described(z.nullable(z.int()), {
+            description: "ZALOPAY_REJECTED: ZaloPay's sub_return_code, or null when it gave none.",
+          }),
+        ),
+        subReturnMessage: z.optional(
+          described(z.string(), { description: "ZALOPAY_REJECTED: ZaloPay's sub_return_message." }),
+        ),
       }),
-      message: described(z.string(), {
-        description: 'For a 4xx, what is wrong; for a 5xx, a generic text.',
-        examples: ['the request is not valid'],
-      }),
-      details: z.optional(
-        described(z.array(errorDetailSchema), {
-          description: 'VALIDATION_FAILED only: every problem found.',
-        }),
-      ),
-      appTransId: z.optional(
-        described(z.string(), {
-          description: 'ZALOPAY_REJECTED and ZALOPAY_UNAVAILABLE: the order concerned.',
-          examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
-        }),
-      ),
-      returnCode: z.optional(described(z.int(), { description: "ZALOPAY_REJECTED: ZaloPay's return_code." })),
-      subReturnCode: z.optional(
-        described(z.nullable(z.int()), {
-          description: "ZALOPAY_REJECTED: ZaloPay's sub_return_code, or null when it gave none.",
-        }),
-      ),
-      subReturnMessage: z.optional(
-        described(z.string(), { description: "ZALOPAY_REJECTED: ZaloPay's sub_return_message." }),
-      ),
     }),
-  }),
-  { description: 'Every error answer: `{"error":{"code","message","details"}}` (docs/http-api.md §1).' },
+    { description: 'Every error answer: `{"error":{"code","message","details"}}` (docs/http-api.md §1).' },
+  ),
 );
 
 /** The body of every error answer. */
-export type ErrorBody = z.output<typeof errorBodySchema>;
+export type ErrorBody = z.output<ReturnType<typeof errorBodySchema>>;
 
 /** The fields some codes add inside `error`. */
 export type ErrorExtra = Partial<

@@ -1,100 +1,109 @@
 import * as z from 'zod/mini';
-import { described, isoTimestamp } from '../schemas';
+import { described, isoTimestamp, lazySchema } from '../schemas';
 import { type Order, orderStatusSchema, reviewReasonSchema } from './model';
 
-const appTransId = described(z.string(), {
-  description:
-    'Our order id and ZaloPay\'s app_trans_id: the date in Vietnam (yymmdd), "_", 22 random base62 ' +
-    "characters. Unguessable: it is the buyer's capability to read the order.",
-  examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+/** The fields both views share, built with them (they are one schema each in the API document). */
+const viewFields = /* @__PURE__ */ lazySchema(() => {
+  const url = (description: string) => described(z.string(), { description, format: 'uri' });
+  return {
+    appTransId: described(z.string(), {
+      description:
+        'Our order id and ZaloPay\'s app_trans_id: the date in Vietnam (yymmdd), "_", 22 random base62 ' +
+        "characters. Unguessable: it is the buyer's capability to read the order.",
+      examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+    }),
+    amount: described(z.int().check(z.nonnegative()), {
+      description: 'VND, a whole number.',
+      examples: [50_000],
+    }),
+    description: described(z.string(), {
+      description: 'What ZaloPay shows the buyer.',
+      examples: ['Đơn hàng #42'],
+    }),
+    orderUrl: url("ZaloPay's order_url: the QR's content; on a phone, the link that opens ZaloPay."),
+    qrUrl: url('The QR image of the order (`GET /orders/{appTransId}/qr`).'),
+  };
 });
-const amount = described(z.int().check(z.nonnegative()), {
-  description: 'VND, a whole number.',
-  examples: [50_000],
-});
-const orderDescription = described(z.string(), {
-  description: 'What ZaloPay shows the buyer.',
-  examples: ['Đơn hàng #42'],
-});
-const url = (description: string) => described(z.string(), { description, format: 'uri' });
-const orderUrl = url("ZaloPay's order_url: the QR's content; on a phone, the link that opens ZaloPay.");
-const qrUrl = url('The QR image of the order (`GET /orders/{appTransId}/qr`).');
 
 /**
  * The public JSON of an order (docs/http-api.md §3): `GET /orders/{appTransId}`, the merchant's
  * sync, and `data.order` of the order events. Optional fields appear only when set.
  */
-export const orderViewSchema = described(
-  z.strictObject({
-    appTransId,
-    status: orderStatusSchema,
-    amount,
-    description: orderDescription,
-    orderUrl: z.optional(orderUrl),
-    qrUrl,
-    zpTransId: z.optional(
-      described(z.string(), {
-        description: "ZaloPay's transaction id, once paid.",
-        examples: ['261128000000017'],
-      }),
-    ),
-    createdAt: isoTimestamp('When the order was created.'),
-    updatedAt: isoTimestamp('When its status last changed (bookkeeping never moves it).'),
-    expiresAt: isoTimestamp('When the buyer can no longer pay it.'),
-    paidAt: z.optional(isoTimestamp('When ZaloPay took the money.')),
-    settledBy: z.optional(
-      described(z.enum(['callback', 'query']), {
-        description: "How we learnt of the payment: ZaloPay's callback, or our status query.",
-      }),
-    ),
-    review: z.optional(
-      described(
-        z.strictObject({
-          reason: reviewReasonSchema,
+export const orderViewSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      appTransId: viewFields().appTransId,
+      status: orderStatusSchema(),
+      amount: viewFields().amount,
+      description: viewFields().description,
+      orderUrl: z.optional(viewFields().orderUrl),
+      qrUrl: viewFields().qrUrl,
+      zpTransId: z.optional(
+        described(z.string(), {
+          description: "ZaloPay's transaction id, once paid.",
+          examples: ['261128000000017'],
         }),
-        { description: 'Why the order needs a person, when it does.' },
       ),
-    ),
-    refundedAmount: described(z.int().check(z.nonnegative()), { description: 'VND refunded so far.' }),
-  }),
-  {
-    description:
-      'An order as a client sees it. Deterministic: the same stored order always gives the same bytes.',
-  },
+      createdAt: isoTimestamp('When the order was created.'),
+      updatedAt: isoTimestamp('When its status last changed (bookkeeping never moves it).'),
+      expiresAt: isoTimestamp('When the buyer can no longer pay it.'),
+      paidAt: z.optional(isoTimestamp('When ZaloPay took the money.')),
+      settledBy: z.optional(
+        described(z.enum(['callback', 'query']), {
+          description: "How we learnt of the payment: ZaloPay's callback, or our status query.",
+        }),
+      ),
+      review: z.optional(
+        described(
+          z.strictObject({
+            reason: reviewReasonSchema(),
+          }),
+          { description: 'Why the order needs a person, when it does.' },
+        ),
+      ),
+      refundedAmount: described(z.int().check(z.nonnegative()), { description: 'VND refunded so far.' }),
+    }),
+    {
+      description:
+        'An order as a client sees it. Deterministic: the same stored order always gives the same bytes.',
+    },
+  ),
 );
 
 /** The public JSON of an order. */
-export type OrderView = z.output<typeof orderViewSchema>;
+export type OrderView = z.output<ReturnType<typeof orderViewSchema>>;
 
 /** The `201` JSON of `POST /orders` (docs/http-api.md §2): what a client needs to show the QR. */
-export const createdOrderViewSchema = described(
-  z.strictObject({
-    appTransId,
-    status: orderStatusSchema,
-    amount,
-    description: orderDescription,
-    orderUrl: z.optional(orderUrl),
-    qrCode: described(z.nullable(z.string()), {
-      description: "ZaloPay's VietQR payload (scan with a banking app), or null when ZaloPay sent none.",
+export const createdOrderViewSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      appTransId: viewFields().appTransId,
+      status: orderStatusSchema(),
+      amount: viewFields().amount,
+      description: viewFields().description,
+      orderUrl: z.optional(viewFields().orderUrl),
+      qrCode: described(z.nullable(z.string()), {
+        description: "ZaloPay's VietQR payload (scan with a banking app), or null when ZaloPay sent none.",
+      }),
+      zpTransToken: z.optional(described(z.string(), { description: "ZaloPay's zp_trans_token." })),
+      qrUrl: viewFields().qrUrl,
+      createdAt: isoTimestamp('When the order was created.'),
+      expiresAt: isoTimestamp('When the buyer can no longer pay it.'),
+      statusCheckAt: described(z.nullable(z.string()), {
+        description: 'When the first status check runs (ISO-8601), or null when none is planned.',
+        format: 'date-time',
+      }),
     }),
-    zpTransToken: z.optional(described(z.string(), { description: "ZaloPay's zp_trans_token." })),
-    qrUrl,
-    createdAt: isoTimestamp('When the order was created.'),
-    expiresAt: isoTimestamp('When the buyer can no longer pay it.'),
-    statusCheckAt: described(z.nullable(z.string()), {
-      description: 'When the first status check runs (ISO-8601), or null when none is planned.',
-      format: 'date-time',
-    }),
-  }),
-  {
-    description:
-      'A new order, as `POST /orders` answers it. `status` is PENDING, unless a callback settled the ' +
-      'order before the create answer was applied: the order is then shown as it stands.',
-  },
+    {
+      description:
+        'A new order, as `POST /orders` answers it. `status` is PENDING, unless a callback settled the ' +
+        'order before the create answer was applied: the order is then shown as it stands.',
+    },
+  ),
 );
 
 /** The `201` JSON of `POST /orders`. */
-export type CreatedOrderView = z.output<typeof createdOrderViewSchema>;
+export type CreatedOrderView = z.output<ReturnType<typeof createdOrderViewSchema>>;
 
 /** Path of an order's QR image, relative to the API base. */
 export const qrPath = (appTransId: string): string => `/orders/${encodeURIComponent(appTransId)}/qr`;
