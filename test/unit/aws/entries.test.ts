@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The Lambda entry modules (functions/aws/*.ts) and their source. */
+const ENTRIES = new URL('../../../functions/aws/', import.meta.url);
+const entries = readdirSync(ENTRIES)
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+  .map((file) => ({ file, source: readFileSync(new URL(file, ENTRIES), 'utf8') }));
+
+describe('the Lambda entry modules', () => {
+  it('are found', () => {
+    expect(entries.map((e) => e.file)).toEqual(
+      expect.arrayContaining(['callback.ts', 'get-order.ts', 'pages.ts']),
+    );
+  });
+
+  it('publish their metrics exactly when they count: `metered` with the metrics port, `lambda` without', () => {
+    const wrapping = entries.map(({ file, source }) => ({
+      file,
+      counts: /import \{[^}]*\bmetrics\b[^}]*\} from '\.\/lib\/metrics'/.test(source),
+      wrapper: /export const handler = (\w+)\(/.exec(source)?.[1],
+    }));
+    for (const { file, counts, wrapper } of wrapping) {
+      expect({ file, wrapper }).toEqual({ file, wrapper: counts ? 'metered' : 'lambda' });
+    }
+    // Both kinds exist, so neither branch of the check is vacuous.
+    expect(new Set(wrapping.map((w) => w.wrapper))).toEqual(new Set(['metered', 'lambda']));
+  });
+});
