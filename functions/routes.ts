@@ -6,6 +6,9 @@ export type HttpFunction =
   | 'sync-order'
   | 'order-history'
   | 'list-reviews'
+  | 'create-refund'
+  | 'read-refunds'
+  | 'cancel-order'
   | 'redirect'
   | 'pages';
 
@@ -28,6 +31,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/orders/{appTransId}/qr', function: 'qr' },
   { method: 'POST', path: '/orders/{appTransId}/sync', function: 'sync-order' },
   { method: 'GET', path: '/orders/{appTransId}/history', function: 'order-history' },
+  { method: 'POST', path: '/orders/{appTransId}/refunds', function: 'create-refund' },
+  { method: 'GET', path: '/orders/{appTransId}/refunds', function: 'read-refunds' },
+  { method: 'GET', path: '/orders/{appTransId}/refunds/{mRefundId}', function: 'read-refunds' },
+  { method: 'POST', path: '/orders/{appTransId}/cancel', function: 'cancel-order' },
   { method: 'GET', path: '/reviews', function: 'list-reviews' },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
   { method: 'GET', path: '/', function: 'pages', demo: true },

@@ -61,6 +61,28 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     secret: true,
     schedules: false,
   },
+  'create-refund': {
+    description: 'POST /orders/{appTransId}/refunds (merchant): refunds through ZaloPay',
+    timeout: 20,
+    table: ['write-orders', 'idempotency'],
+    secret: true,
+    // The follow-up of a refund ZaloPay is still processing.
+    schedules: true,
+  },
+  'read-refunds': {
+    description: 'GET /orders/{appTransId}/refunds[/{mRefundId}] (merchant): the refund ledger',
+    timeout: 10,
+    table: ['read-orders'],
+    secret: true,
+    schedules: false,
+  },
+  'cancel-order': {
+    description: 'POST /orders/{appTransId}/cancel (merchant): closes an unpaid order',
+    timeout: 10,
+    table: ['write-orders'],
+    secret: true,
+    schedules: false,
+  },
   'list-reviews': {
     description: 'GET /reviews (merchant): the orders waiting for a person',
     timeout: 10,

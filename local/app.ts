@@ -5,12 +5,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
+import { makeHandler as cancelOrder } from '../functions/cancel-order';
 import { makeHandler as createOrder } from '../functions/create-order';
+import { makeHandler as createRefund } from '../functions/create-refund';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
+import { makeHandler as readRefunds } from '../functions/read-refunds';
 import { makeHandler as redirect } from '../functions/redirect';
 import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
 import { makeHandler as statusCheck } from '../functions/status-check';
@@ -191,6 +194,7 @@ const startOn = async (
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),
     sweep: DEFAULT_SWEEP,
+    zalopayTimeoutMs: config.zalopayTimeoutMs,
     pages: await readWebPages(),
   };
 
@@ -201,6 +205,9 @@ const startOn = async (
     'sync-order': asHttp(syncOrder(deps)),
     'order-history': asHttp(orderHistory(deps)),
     'list-reviews': asHttp(listReviews(deps)),
+    'create-refund': asHttp(createRefund(deps)),
+    'read-refunds': asHttp(readRefunds(deps)),
+    'cancel-order': asHttp(cancelOrder(deps)),
     redirect: asHttp(redirect(deps)),
     pages: asHttp(pages(deps)),
   };

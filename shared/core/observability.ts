@@ -25,7 +25,14 @@ export type MetricName =
   | 'StatusCheckRun'
   | 'StatusCheckScheduled'
   | 'SweptOrders'
-  | 'ZaloPayError';
+  | 'ZaloPayError'
+  | 'OrderCancelled'
+  | 'RefundRequested'
+  | 'RefundSucceeded'
+  | 'RefundFailed'
+  | 'RefundCheckRun'
+  | 'RefundUnresolved'
+  | 'OrderRefunded';
 
 export interface Metrics {
   count(name: MetricName, value?: number): void;

@@ -89,12 +89,15 @@ describe('the Lambda bundles', () => {
     async () => {
       expect([...bundles.keys()].sort()).toEqual([
         'callback',
+        'cancel-order',
         'create-order',
+        'create-refund',
         'get-order',
         'list-reviews',
         'order-history',
         'pages',
         'qr',
+        'read-refunds',
         'redirect',
         'status-check',
         'sweeper',
@@ -151,12 +154,15 @@ describe('the Lambda bundles', () => {
     };
     expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
       callback: ['dynamodb', 'secrets-manager'],
+      'cancel-order': ['dynamodb', 'secrets-manager'],
       'create-order': ['dynamodb', 'secrets-manager', 'scheduler'],
+      'create-refund': ['dynamodb', 'secrets-manager', 'scheduler'],
       'get-order': ['dynamodb', 'secrets-manager'],
       'list-reviews': ['dynamodb', 'secrets-manager'],
       'order-history': ['dynamodb', 'secrets-manager'],
       pages: [],
       qr: ['dynamodb'],
+      'read-refunds': ['dynamodb', 'secrets-manager'],
       redirect: ['dynamodb', 'secrets-manager'],
       'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
       sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],

@@ -51,6 +51,9 @@ const ALL: FunctionName[] = [
   'sync-order',
   'order-history',
   'list-reviews',
+  'create-refund',
+  'read-refunds',
+  'cancel-order',
   'redirect',
   'pages',
   'callback',
@@ -146,6 +149,15 @@ describe('functions', () => {
       'sync-order': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       'order-history': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       'list-reviews': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      // Schedules the follow-up of a refund ZaloPay is still processing.
+      'create-refund': [
+        'TABLE_NAME',
+        'ZALOPAY_SECRET_ARN',
+        'STATUS_CHECK_SCHEDULE_GROUP',
+        'STATUS_CHECK_FUNCTION_ARN',
+      ],
+      'read-refunds': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      'cancel-order': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       redirect: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       pages: [],
       callback: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
@@ -162,10 +174,10 @@ describe('functions', () => {
     expect(s.resolve(envOf(s, 'get-order').TABLE_NAME)).toBe('<Orders/Table>');
     expect(s.resolve(envOf(s, 'callback').ZALOPAY_SECRET_ARN)).toBe('<ZaloPaySecret>');
     expect(s.resolve(envOf(production, 'callback').ZALOPAY_SECRET_ARN)).toBe(EXISTING_SECRET);
-    for (const name of ['create-order', 'sweeper'] as const) {
+    for (const name of ['create-order', 'create-refund', 'sweeper'] as const) {
       expect(s.resolve(envOf(s, name).STATUS_CHECK_FUNCTION_ARN)).toBe('<StatusCheck>.Arn');
     }
-    for (const name of ['create-order', 'status-check', 'sweeper'] as const) {
+    for (const name of ['create-order', 'create-refund', 'status-check', 'sweeper'] as const) {
       expect(envOf(s, name)).toMatchObject({
         STATUS_CHECK_SCHEDULE_GROUP: s.properties(idsOfType(s.json, 'AWS::Scheduler::ScheduleGroup')[0]!)
           .Name,
@@ -226,6 +238,22 @@ describe('IAM: each function may do what it needs and nothing else', () => {
     ['order-history', 'OrderHistory', () => [...read, `dynamodb:Query ${TABLE}`, SECRET]],
     // The reviews index only: no read of the table itself, no scan.
     ['list-reviews', 'ListReviews', () => [`dynamodb:Query ${indexArn(REVIEWS_INDEX.name)}`, SECRET]],
+    // The refund ledger is in the order item: a conditional PutItem, the idempotency record, and
+    // the schedule of a processing refund's follow-up.
+    [
+      'create-refund',
+      'CreateRefund',
+      (s) => [
+        `dynamodb:DeleteItem ${TABLE}`,
+        ...write,
+        `dynamodb:UpdateItem ${TABLE}`,
+        SECRET,
+        ...schedules(s),
+      ],
+    ],
+    ['read-refunds', 'ReadRefunds', () => [...read, SECRET]],
+    // No ZaloPay call (it has no cancel), no schedule: the order's own checks go on.
+    ['cancel-order', 'CancelOrder', () => [...write, SECRET]],
     ['redirect', 'Redirect', () => [...write, SECRET]],
     ['pages', 'Pages', () => []],
     ['callback', 'Callback', () => [...write, SECRET]],

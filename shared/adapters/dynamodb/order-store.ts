@@ -6,7 +6,13 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type HistoryEntry, type Order, type OrderStatus, reviewSince } from '../../core/orders/model';
+import {
+  type HistoryEntry,
+  nextRefundCheck,
+  type Order,
+  type OrderStatus,
+  reviewSince,
+} from '../../core/orders/model';
 import {
   type DueCheck,
   InvalidCursorError,
@@ -59,6 +65,7 @@ const historySk = (at: string): string =>
 
 const toOrderItem = (order: Order): Item => {
   const reviewAt = reviewSince(order);
+  const dueAt = order.nextCheck?.at ?? nextRefundCheck(order);
   return {
     ...order,
     // The marshaller tells a plain object by its `constructor` property, which a metadata key of
@@ -66,10 +73,11 @@ const toOrderItem = (order: Order): Item => {
     ...(order.metadata && { metadata: new Map(Object.entries(order.metadata)) }),
     [PK]: orderPk(order.appTransId),
     [SK]: ORDER_SK,
-    // Only orders awaiting a check carry the index keys, so the sparse index holds nothing else.
-    ...(order.nextCheck && {
+    // Only orders awaiting a check (their own or a refund's) carry the index keys, so the sparse
+    // index holds nothing else.
+    ...(dueAt && {
       [DUE_CHECKS_INDEX.partitionKey]: dueShardOf(order.appTransId),
-      [DUE_CHECKS_INDEX.sortKey]: canonicalIso(order.nextCheck.at),
+      [DUE_CHECKS_INDEX.sortKey]: canonicalIso(dueAt),
     }),
     // The same for the orders that wait for a person.
     ...(reviewAt && {
@@ -245,11 +253,13 @@ export class DynamoOrderStore implements OrderStore {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        const { appTransId, nextCheck } = item as Pick<Order, 'appTransId'> &
-          Required<Pick<Order, 'nextCheck'>>;
+        const { appTransId, nextCheck } = item as Pick<Order, 'appTransId' | 'nextCheck'>;
+        const dueAt = item[DUE_CHECKS_INDEX.sortKey] as string;
         found.push({
-          dueAt: item[DUE_CHECKS_INDEX.sortKey] as string,
-          check: { appTransId, attempt: nextCheck.attempt, at: nextCheck.at },
+          dueAt,
+          check: nextCheck
+            ? { appTransId, attempt: nextCheck.attempt, at: nextCheck.at }
+            : { kind: 'refunds', appTransId, at: dueAt },
         });
       }
       if (found.length >= limit) break;

@@ -9,7 +9,8 @@
  * | idempotency key  | `IDEMPOTENCY#<hash>`| `IDEMPOTENCY`             |
  *
  * Unsettled orders also carry `dueShard` / `dueAt`, the keys of the overdue-check index; both are
- * removed when the order settles, so the index only ever holds orders that still need a check.
+ * removed when the order settles, so the index only ever holds orders that still need a check. A
+ * paid order carries them while one of its refunds waits for a follow-up (`dueAt` is the earliest).
  * Orders that wait for a person carry `reviewQueue` / `reviewAt`, the keys of the reviews index.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { OrderNotCancellableError } from '../../core/orders/cancel';
 import { OrderCreationError } from '../../core/orders/create';
+import { RefundRefusedError } from '../../core/orders/refund';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
 
 /** The error codes of docs/http-api.md. */
@@ -11,6 +13,9 @@ export type ErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'IDEMPOTENCY_CONFLICT'
   | 'ORDER_NOT_PAYABLE'
+  | 'ORDER_NOT_REFUNDABLE'
+  | 'REFUND_EXCEEDS_REFUNDABLE'
+  | 'ORDER_NOT_CANCELLABLE'
   | 'PAYLOAD_TOO_LARGE'
   | 'ZALOPAY_REJECTED'
   | 'ZALOPAY_UNAVAILABLE'
@@ -88,6 +93,21 @@ export const toApiError = (error: unknown): ApiError => {
       ...inner.extra,
       appTransId: error.appTransId,
     });
+  }
+  if (error instanceof RefundRefusedError) {
+    const { code, message } = error.refusal;
+    return new ApiError(
+      409,
+      code,
+      message,
+      undefined,
+      error.refusal.code === 'REFUND_EXCEEDS_REFUNDABLE'
+        ? { refundableAmount: error.refusal.refundable }
+        : undefined,
+    );
+  }
+  if (error instanceof OrderNotCancellableError) {
+    return new ApiError(409, 'ORDER_NOT_CANCELLABLE', error.message, undefined, { status: error.status });
   }
   if (error instanceof ZaloPayRejectedError) {
     return new ApiError(502, 'ZALOPAY_REJECTED', 'ZaloPay refused the request', undefined, {

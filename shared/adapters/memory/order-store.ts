@@ -1,4 +1,10 @@
-import { type HistoryEntry, type Order, type OrderStatus, reviewSince } from '../../core/orders/model';
+import {
+  type HistoryEntry,
+  nextRefundCheck,
+  type Order,
+  type OrderStatus,
+  reviewSince,
+} from '../../core/orders/model';
 import {
   type DueCheck,
   InvalidCursorError,
@@ -24,7 +30,7 @@ export type BeforeCall<Op extends OrderStoreOperation> = (
 
 interface StoredOrder {
   order: Order;
-  /** The due-checks index key: only set while the order has a `nextCheck`, as in the sparse index. */
+  /** The due-checks index key: only set while the order or a refund has a next check, as in the sparse index. */
   dueAt?: string;
   /** The reviews index key: only set while the order waits for a person. */
   reviewAt?: string;
@@ -190,11 +196,12 @@ export class InMemoryOrderStore implements OrderStore {
       .filter((o): o is Required<StoredOrder> => o.dueAt !== undefined && o.dueAt <= cutoff)
       .sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.order.appTransId, b.order.appTransId))
       .slice(0, limit)
-      .map(({ order }) => ({
-        appTransId: order.appTransId,
-        attempt: order.nextCheck!.attempt,
-        at: order.nextCheck!.at,
-      }));
+      .map(
+        ({ order, dueAt }): DueCheck =>
+          order.nextCheck
+            ? { appTransId: order.appTransId, attempt: order.nextCheck.attempt, at: order.nextCheck.at }
+            : { kind: 'refunds', appTransId: order.appTransId, at: dueAt },
+      );
   }
 
   async listReviews({ limit, cursor }: { limit: number; cursor?: string }): Promise<ReviewPage> {
@@ -221,9 +228,10 @@ export class InMemoryOrderStore implements OrderStore {
   #write(order: Order): void {
     const copy = stored(order);
     const reviewAt = reviewSince(copy);
+    const dueAt = copy.nextCheck?.at ?? nextRefundCheck(copy);
     this.#orders.set(copy.appTransId, {
       order: copy,
-      ...(copy.nextCheck && { dueAt: canonicalIso(copy.nextCheck.at) }),
+      ...(dueAt && { dueAt: canonicalIso(dueAt) }),
       ...(reviewAt && { reviewAt: canonicalIso(reviewAt) }),
     });
   }

@@ -6,7 +6,8 @@ import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, failureOf, outcomeOf } from './apply';
 import { type CheckPolicy, eventFromQuery, nextCheck, queryEvidence } from './checks';
-import { isUnsettled, type Order } from './model';
+import { needsChecks, type Order } from './model';
+import { checkDueRefunds } from './refund';
 
 export interface StatusCheckDeps {
   store: OrderStore;
@@ -44,7 +45,7 @@ export const checkStatus = async (
     deps.log.warn('status check for an unknown order', { appTransId, trigger: trigger.kind });
     return undefined;
   }
-  if (!isUnsettled(order.status)) return order;
+  if (!needsChecks(order)) return order;
   const attempt = 'attempt' in trigger ? trigger.attempt : undefined;
   if (attempt !== undefined && order.nextCheck && attempt < order.nextCheck.attempt) return order;
 
@@ -77,7 +78,7 @@ export const checkStatus = async (
     }
   }
   const current = applied && applied.outcome !== 'NOT_FOUND' ? applied.order : order;
-  if (attempt === undefined || !isUnsettled(current.status)) return current;
+  if (attempt === undefined || !needsChecks(current)) return current;
   return scheduleFollowUp(deps, current, attempt, trigger.kind);
 };
 
@@ -144,7 +145,8 @@ const scheduleFollowUp = async (
 
 /**
  * Runs the checks that are overdue by more than `graceSeconds` (their schedule was lost, throttled
- * or failed), a few at a time. Returns how many were checked.
+ * or failed), a few at a time: orders' status checks and refunds' follow-ups (and reservations
+ * whose refund call never reported back). Returns how many orders were checked.
  */
 export const sweepOverdueChecks = async (
   deps: StatusCheckDeps,
@@ -156,7 +158,8 @@ export const sweepOverdueChecks = async (
   const worker = async () => {
     for (let check = due[next++]; check; check = due[next++]) {
       try {
-        await checkStatus(deps, check.appTransId, { kind: 'sweeper', attempt: check.attempt });
+        if (check.kind === 'refunds') await checkDueRefunds(deps, check.appTransId, cutoff);
+        else await checkStatus(deps, check.appTransId, { kind: 'sweeper', attempt: check.attempt });
       } catch (error) {
         deps.log.error('sweeper check failed', { appTransId: check.appTransId, error });
       }

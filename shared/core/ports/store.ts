@@ -1,11 +1,13 @@
 import type { HistoryEntry, Order, OrderStatus, ReviewReason } from '../orders/model';
 
-/** A scheduled status check that is due, as found by the overdue-check index. */
-export interface DueCheck {
-  appTransId: string;
-  attempt: number;
-  at: string;
-}
+/**
+ * A scheduled check that is due, as found by the overdue-check index: the order's status check
+ * (with its attempt), or (`kind: 'refunds'`) the follow-up of a refund of a paid order, which reads
+ * the order to find which of its refunds are due.
+ */
+export type DueCheck =
+  | { kind?: undefined; appTransId: string; attempt: number; at: string }
+  | { kind: 'refunds'; appTransId: string; at: string };
 
 /** An order waiting for a person, as the review list shows it. */
 export interface ReviewEntry {
@@ -48,7 +50,10 @@ export interface OrderStore {
   appendHistory(appTransId: string, entry: HistoryEntry): Promise<void>;
   /** Oldest first. */
   history(appTransId: string): Promise<HistoryEntry[]>;
-  /** Unsettled orders whose next check is due at or before `now` (ISO), oldest first. */
+  /**
+   * Orders whose next check (the order's, else the earliest of its refunds') is due at or before
+   * `now` (ISO), oldest first.
+   */
   listDueChecks(now: string, limit: number): Promise<DueCheck[]>;
   /**
    * Orders that wait for a person (`needsReview`), newest first, at most `limit` per page, from

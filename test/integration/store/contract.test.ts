@@ -4,7 +4,7 @@ import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store'
 import { tableDefinition } from '../../../shared/adapters/dynamodb/table';
 import { InMemoryIdempotencyStore } from '../../../shared/adapters/memory/idempotency-store';
 import { InMemoryOrderStore } from '../../../shared/adapters/memory/order-store';
-import type { HistoryEntry, Order, OrderItem } from '../../../shared/core/orders/model';
+import type { HistoryEntry, Order, OrderItem, Refund } from '../../../shared/core/orders/model';
 import type { IdempotencyStore, OrderStore } from '../../../shared/core/ports/store';
 import { useLocalDynamo } from '../../support/dynamo';
 import { uniqueOrder } from '../../support/orders';
@@ -364,6 +364,36 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       );
 
       expect(await store.listDueChecks('2025-02-01T00:00:00.000Z', 100)).toEqual(oldestFirst.map(asDue));
+    });
+
+    it('lists a paid order while one of its refunds waits for a follow-up, at the earliest one', async () => {
+      const store = await alone();
+      const order = dueAt('2025-08-01T00:00:00.000Z');
+      await store.create(order);
+      const refund = (n: number, at?: string): Refund => ({
+        mRefundId: `250801_2553_r${n}`,
+        amount: 1_000,
+        description: 'Hoàn tiền',
+        status: at ? 'PROCESSING' : 'SUCCEEDED',
+        keyHash: `k${n}`,
+        createdAt: '2025-08-01T00:00:00.000Z',
+        updatedAt: '2025-08-01T00:00:00.000Z',
+        ...(at && { nextCheck: { attempt: n, at } }),
+      });
+      const refunding: Order = {
+        ...paid(order, '250801000000001'),
+        refunds: [refund(1), refund(2, '2025-08-01T00:05:00.000Z'), refund(3, '2025-08-01T00:02:00.000Z')],
+      };
+      await store.replace(refunding, order);
+
+      expect(await store.listDueChecks('2025-08-01T00:01:59.999Z', 10)).toEqual([]);
+      expect(await store.listDueChecks('2025-08-01T00:02:00.000Z', 10)).toEqual([
+        { kind: 'refunds', appTransId: order.appTransId, at: '2025-08-01T00:02:00.000Z' },
+      ]);
+
+      // Every refund final: out of the index.
+      await store.replace({ ...refunding, version: refunding.version + 1, refunds: [refund(1)] }, refunding);
+      expect(await store.listDueChecks('2025-09-01T00:00:00.000Z', 10)).toEqual([]);
     });
 
     it.each([0, 1, 3])('returns at most %i, the oldest', async (limit) => {
