@@ -193,6 +193,8 @@ describe('the status check on its schedule', () => {
       h.filter((e) => e.kind === 'QUERY' && e.detail.isProcessing === true);
     await waitFor(async () => processing(await checked().store.history(appTransId)).length >= 3, {
       what: 'three follow-up checks while processing',
+      // Three checks of a few milliseconds each; a loaded machine took over 5 s.
+      timeoutMs: 20_000,
     });
     expect((await checkedApi.get(`/orders/${appTransId}`)).body.status).toBe('PENDING');
     await checked().emulator.finishProcessing(appTransId, 'paid', { callback: 'lost' });

@@ -40,6 +40,14 @@ describe('startLocalDynamo', () => {
             IndexStatus: 'ACTIVE',
             Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['appTransId', 'nextCheck'] },
           }),
+          expect.objectContaining({
+            IndexName: 'reviews',
+            IndexStatus: 'ACTIVE',
+            KeySchema: [
+              { AttributeName: 'reviewQueue', KeyType: 'HASH' },
+              { AttributeName: 'reviewAt', KeyType: 'RANGE' },
+            ],
+          }),
         ],
       });
       expect(await new DynamoOrderStore(second).get(anOrder().appTransId)).toBeUndefined();
