@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { errorAnswers, jsonAnswer, type OperationContract } from '../shared/adapters/http/contract';
 import { json, notFound } from '../shared/adapters/http/errors';
 import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
 import { anyAppTransIdOf } from '../shared/adapters/http/params';
 import { type CancelDeps, cancelOrder } from '../shared/core/orders/cancel';
-import { toOrderView } from '../shared/core/orders/view';
+import { orderViewSchema, toOrderView } from '../shared/core/orders/view';
 
 export interface Deps extends CancelDeps {
   merchantApiKey: () => Promise<string>;
@@ -25,3 +26,19 @@ export const makeHandler = (deps: Deps) =>
       if (!order) throw notFound();
       return json(200, toOrderView(order, deps.config.publicBaseUrl));
     });
+
+/** `POST /orders/{appTransId}/cancel` in the API document (functions/openapi.ts). */
+export const contract = (): OperationContract => ({
+  operationId: 'cancelOrder',
+  summary: 'Close an unpaid order (merchant)',
+  description:
+    'ZaloPay has no cancel: the order is closed here, EXPIRED with closedReason CANCELLED, and its QR ' +
+    'answers 410 at once. Its checks go on until ZaloPay confirms it unpaid; a payment that still ' +
+    'arrives makes it PAID, flagged PAID_AFTER_CLOSE. Cancelling again answers the same.',
+  tag: 'Merchant',
+  auth: 'merchant',
+  responses: {
+    200: jsonAnswer('The order, closed.', orderViewSchema),
+    ...errorAnswers('UNAUTHORIZED', 'NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'INTERNAL'),
+  },
+});

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { errorAnswers, jsonAnswer, type OperationContract } from '../shared/adapters/http/contract';
 import { json, notFound, validationFailed } from '../shared/adapters/http/errors';
 import { idempotencyKeyOf, withIdempotency } from '../shared/adapters/http/idempotency';
 import { apiKeyAuth, httpErrors, type JsonEvent, jsonBody } from '../shared/adapters/http/middleware';
 import { anyAppTransIdOf } from '../shared/adapters/http/params';
 import { parseOrThrow } from '../shared/adapters/http/validation';
 import { newRefundSchema } from '../shared/core/orders/input';
+import { orderStatusSchema } from '../shared/core/orders/model';
 import { type RefundDeps, requestRefund } from '../shared/core/orders/refund';
-import { toRefundView } from '../shared/core/orders/view';
+import { refundViewSchema, toRefundView } from '../shared/core/orders/view';
 import type { IdempotencyStore } from '../shared/core/ports/store';
 
 export interface Deps extends RefundDeps {
@@ -59,3 +62,51 @@ export const makeHandler = (deps: Deps) => {
       });
     });
 };
+
+const refundAnswerSchema = z.strictObject({
+  appTransId: z.string(),
+  refund: refundViewSchema,
+  refundedAmount: z.int(),
+  orderStatus: orderStatusSchema,
+});
+
+/** `POST /orders/{appTransId}/refunds` in the API document (functions/openapi.ts). */
+export const contract = (): OperationContract => ({
+  operationId: 'createRefund',
+  summary: 'Refund part or all of a paid order (merchant)',
+  description:
+    "Reserves the amount in the order's refund ledger (concurrent refunds never exceed what was paid), " +
+    'asks ZaloPay once, and answers with the refund: 201 once ZaloPay has said (SUCCEEDED or FAILED), ' +
+    '202 while it is PROCESSING (followed by query_refund until final). The Idempotency-Key is ' +
+    'required: the same key always answers the same refund, never a second one.',
+  tag: 'Merchant',
+  auth: 'merchant',
+  headers: {
+    'Idempotency-Key': {
+      description: 'Required: 1–255 printable ASCII characters, scoped to the order.',
+      schema: z.string(),
+      required: true,
+    },
+  },
+  body: {
+    description: 'How much to refund, and why.',
+    content: { 'application/json': { schema: newRefundSchema } },
+  },
+  responses: {
+    201: jsonAnswer('ZaloPay gave a final answer: SUCCEEDED, or FAILED with its codes.', refundAnswerSchema),
+    202: jsonAnswer(
+      'ZaloPay is processing it, or did not answer: it is followed until final.',
+      refundAnswerSchema,
+    ),
+    ...errorAnswers(
+      'INVALID_JSON',
+      'VALIDATION_FAILED',
+      'UNAUTHORIZED',
+      'NOT_FOUND',
+      'IDEMPOTENCY_CONFLICT',
+      'ORDER_NOT_REFUNDABLE',
+      'REFUND_EXCEEDS_REFUNDABLE',
+      'INTERNAL',
+    ),
+  },
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { errorAnswers, type OperationContract } from '../shared/adapters/http/contract';
 import { ApiError, NOSNIFF, notFound } from '../shared/adapters/http/errors';
 import { httpErrors } from '../shared/adapters/http/middleware';
 import { appTransIdOf } from '../shared/adapters/http/params';
@@ -11,7 +12,7 @@ import type { Clock } from '../shared/core/clock';
 import type { Log } from '../shared/core/observability';
 import { payability } from '../shared/core/orders/model';
 import type { OrderStore } from '../shared/core/ports/store';
-import { intBetween } from '../shared/core/schemas';
+import { described, intBetween } from '../shared/core/schemas';
 
 export interface Deps {
   /** Only reads: a QR never changes an order. */
@@ -23,10 +24,18 @@ export interface Deps {
 const bounded = ({ min, max }: { min: number; max: number }) => intBetween(min, max);
 
 const query = z.strictObject({
-  format: z._default(z.enum(['svg', 'png']), 'svg'),
-  content: z._default(z.enum(['orderUrl', 'vietqr']), 'orderUrl'),
-  size: z._default(bounded(QR_LIMITS.size), QR_LIMITS.size.default),
-  margin: z._default(bounded(QR_LIMITS.margin), QR_LIMITS.margin.default),
+  format: described(z._default(z.enum(['svg', 'png']), 'svg'), {
+    description: 'SVG (sharper, smaller) or PNG (for clients that need a bitmap).',
+  }),
+  content: described(z._default(z.enum(['orderUrl', 'vietqr']), 'orderUrl'), {
+    description:
+      "`orderUrl`: ZaloPay's order_url, scanned with ZaloPay; `vietqr`: ZaloPay's VietQR payload, " +
+      'scanned with a banking app.',
+  }),
+  size: described(z._default(bounded(QR_LIMITS.size), QR_LIMITS.size.default), { description: 'Pixels.' }),
+  margin: described(z._default(bounded(QR_LIMITS.margin), QR_LIMITS.margin.default), {
+    description: 'Quiet zone, in modules.',
+  }),
 });
 
 /**
@@ -78,3 +87,50 @@ export const makeHandler = (deps: Deps) =>
         isBase64Encoded: binary,
       };
     });
+
+/** `GET /orders/{appTransId}/qr` in the API document (functions/openapi.ts). */
+export const contract = (): OperationContract => {
+  const imageHeaders = {
+    ETag: {
+      description: 'Identifies the image: a quoted base64url digest of what it shows.',
+      schema: described(z.string().check(z.regex(/^"[\w-]{27}"$/)), {
+        examples: ['"q1Z9n0m7Jc0kT3yVbX2mLp7RvN3"'],
+      }),
+      required: true,
+    },
+    'Cache-Control': {
+      description: 'Cached at most until the order stops being payable (`expiresAt`).',
+      schema: described(z.string().check(z.regex(/^private, max-age=\d+$/)), {
+        examples: ['private, max-age=842'],
+      }),
+      required: true,
+    },
+  };
+  return {
+    operationId: 'getOrderQr',
+    summary: 'The QR image of an order',
+    description:
+      'The QR a buyer scans to pay, with error correction H (30 %), so a logo may cover its centre. Gone ' +
+      '(410) once the order cannot be paid; cached at most until it expires, with an ETag.',
+    tag: 'Orders',
+    query,
+    headers: {
+      'If-None-Match': {
+        description: 'An ETag of this QR the client has: 304 without a body when it still matches.',
+        schema: z.string(),
+      },
+    },
+    responses: {
+      200: {
+        description: 'The image.',
+        headers: imageHeaders,
+        content: { 'image/svg+xml': { schema: { raw: { type: 'string' } } }, 'image/png': {} },
+      },
+      304: {
+        description: "The client's copy (`If-None-Match`) is still the image.",
+        headers: imageHeaders,
+      },
+      ...errorAnswers('VALIDATION_FAILED', 'NOT_FOUND', 'ORDER_NOT_PAYABLE', 'INTERNAL'),
+    },
+  };
+};

@@ -1,9 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { htmlAnswer, type OperationContract } from '../shared/adapters/http/contract';
 import { NOSNIFF } from '../shared/adapters/http/errors';
 import { htmlPage } from '../shared/adapters/http/html';
 import type { AppConfig } from '../shared/core/config';
 import { handleRedirect, type RedirectDeps, returnTarget } from '../shared/core/orders/redirect';
+import { described } from '../shared/core/schemas';
+import { redirectQuerySchema } from '../shared/core/zalopay/callback';
 
 export interface Deps extends RedirectDeps {
   config: Pick<AppConfig, 'publicBaseUrl' | 'returnUrlOrigins'>;
@@ -55,3 +59,49 @@ export const makeHandler = (deps: Deps) =>
       headers: { location: target.toString(), 'cache-control': 'no-store', ...NOSNIFF },
     };
   });
+
+const noStore = () => ({
+  'Cache-Control': { description: 'Never cached.', schema: z.literal('no-store'), required: true },
+});
+
+/** `GET /zalopay/redirect` in the API document (functions/openapi.ts). */
+export const contract = (): OperationContract => ({
+  operationId: 'zalopayRedirect',
+  summary: "Where ZaloPay sends the buyer's browser back",
+  description:
+    "ZaloPay's gateway sends the browser here after a payment or a cancellation. The checksum is " +
+    'verified; an unsettled order is then queried at once (the redirect is not proof of payment), and ' +
+    "the browser goes on to the order's `returnUrl`, or our `/result` page, with " +
+    '`?appTransId=…&status=<our verified status>`. Every other answer is an HTML page in Vietnamese and English.',
+  tag: 'ZaloPay',
+  query: redirectQuerySchema,
+  responses: {
+    302: {
+      description:
+        "On to the order's `returnUrl`, else `/result`, with `appTransId` and our verified `status`.",
+      headers: {
+        Location: {
+          description: 'Where the browser goes.',
+          schema: described(z.string(), {
+            format: 'uri',
+            examples: ['https://shop.example/thanks?appTransId=261128_4kTq9ZbX2mLp7RvN3sWc0e&status=PAID'],
+          }),
+          required: true,
+        },
+        ...noStore(),
+      },
+    },
+    400: htmlAnswer(
+      'A field missing, a wrong checksum or another app id: "Liên kết không hợp lệ / Invalid link", never a success screen.',
+      noStore(),
+    ),
+    404: htmlAnswer(
+      'A valid link for an order we do not have: "Không tìm thấy đơn hàng / Order not found".',
+      noStore(),
+    ),
+    500: htmlAnswer(
+      'Our failure: "Không thể kiểm tra thanh toán / Could not check the payment", reload in a moment.',
+      noStore(),
+    ),
+  },
+});

@@ -20,12 +20,15 @@ export interface ApiRoute {
   demo?: true;
 }
 
+/** Where the API document is served (functions/openapi.ts). */
+export const OPENAPI_PATH = '/openapi.json';
+
 /**
  * The API Gateway routes of docs/http-api.md, in one place for the CDK stack and the local server.
  * The callback is not here: on AWS it has its own Function URL; locally it is served at
  * {@link CALLBACK_PATH} on the same port.
  */
-export const API_ROUTES: readonly ApiRoute[] = [
+const ROUTES = [
   { method: 'POST', path: '/orders', function: 'create-order' },
   { method: 'GET', path: '/orders/{appTransId}', function: 'get-order' },
   { method: 'GET', path: '/orders/{appTransId}/qr', function: 'qr' },
@@ -37,8 +40,21 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/orders/{appTransId}/cancel', function: 'cancel-order' },
   { method: 'GET', path: '/reviews', function: 'list-reviews' },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
+  { method: 'GET', path: OPENAPI_PATH, function: 'pages' },
   { method: 'GET', path: '/', function: 'pages', demo: true },
   { method: 'GET', path: '/result', function: 'pages', demo: true },
-];
+] as const satisfies readonly ApiRoute[];
+
+export const API_ROUTES: readonly ApiRoute[] = ROUTES;
+
+/**
+ * `POST /orders`, `GET /orders/{appTransId}`, …: each route of {@link API_ROUTES} as API Gateway names
+ * it. The API document needs a contract for every one (functions/openapi.ts), checked at compile time.
+ */
+export type RouteKey = (typeof ROUTES)[number] extends infer R
+  ? R extends ApiRoute
+    ? `${R['method']} ${R['path']}`
+    : never
+  : never;
 
 export const CALLBACK_PATH = '/zalopay/callback';

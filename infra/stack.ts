@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { OPENAPI_PATH } from '../functions/routes';
 import { AppFunction, entryOf, type FunctionName } from './constructs/app-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
@@ -98,7 +99,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     schedules: false,
   },
   pages: {
-    description: 'GET / and /result: the demo checkout and result pages',
+    description: 'GET /openapi.json, and with the demo pages GET / and /result',
     timeout: 5,
     table: [],
     secret: false,
@@ -164,9 +165,7 @@ export class ZaloPayQrStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
 
-    const names = (Object.keys(FUNCTION_SPECS) as FunctionName[]).filter(
-      (name) => name !== 'pages' || settings.demoPages,
-    );
+    const names = Object.keys(FUNCTION_SPECS) as FunctionName[];
     for (const name of names) {
       const spec = FUNCTION_SPECS[name];
       const fn = new AppFunction(this, constructId(name), {
@@ -196,6 +195,8 @@ export class ZaloPayQrStack extends Stack {
     // ZaloPay authenticates by MAC, not by IAM: the URL is public, the body is verified.
     const callbackUrl = fn('callback').addFunctionUrl({ authType: FunctionUrlAuthType.NONE }).url;
     fn('create-order').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
+    // The API document it serves names the callback's own URL.
+    fn('pages').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
     this.api.route(this.functions, settings.demoPages);
 
     const monitoring = new Monitoring(this, 'Monitoring', {
@@ -212,6 +213,11 @@ export class ZaloPayQrStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       description: 'The HTTP API (and, with demo pages, the checkout page at /)',
       value: this.api.url,
+    });
+    new CfnOutput(this, 'ApiDocumentUrl', {
+      description:
+        'The OpenAPI 3.1 document of this deployment: generate a client from it, or open it in a viewer',
+      value: `${this.api.url}${OPENAPI_PATH}`,
     });
     new CfnOutput(this, 'CallbackUrl', {
       description: "ZaloPay's callback_url, sent with every order (no portal setting needed)",

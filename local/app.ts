@@ -10,6 +10,7 @@ import { makeHandler as createOrder } from '../functions/create-order';
 import { makeHandler as createRefund } from '../functions/create-refund';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
+import { apiDocument } from '../functions/openapi';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
@@ -196,6 +197,7 @@ const startOn = async (
     sweep: DEFAULT_SWEEP,
     zalopayTimeoutMs: config.zalopayTimeoutMs,
     pages: await readWebPages(),
+    apiDocument: () => apiDocument({ ...config, urls: config }),
   };
 
   const functions: Record<HttpFunction, HttpHandler> = {

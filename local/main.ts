@@ -14,6 +14,7 @@ console.log(`
 
   Checkout page   ${app.url}/
   API             ${app.url}/orders
+  API document    ${app.url}/openapi.json (OpenAPI 3.1)
   ZaloPay         ${emulated ? `built-in emulator at ${app.url}/emulator` : config.zalopayApiBase} (app ${credentials.appId}${isSandboxApp(credentials) ? ', public sandbox keys' : ''})
   Callback URL    ${config.callbackUrl}
   DynamoDB        embedded dynalite, ${app.dataDir ? `data in ${app.dataDir}` : 'in memory (set DATA_DIR to keep orders)'}

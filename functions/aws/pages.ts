@@ -7,7 +7,15 @@ import result from '../../web/result.html';
 import { makeHandler } from '../pages';
 import { config, lambda } from './lib/runtime';
 
-/** `GET /` and `GET /result` (API Gateway, with the `demoPages` context): the pages are in the bundle. */
+/**
+ * `GET /openapi.json` (always), `GET /` and `GET /result` (with the `demoPages` context): the pages are
+ * in the bundle, the document is made from this deployment's settings at its first request. The
+ * generator (every route's schemas) is imported only then, so the pages' cold start does not run it.
+ */
 export const handler = lambda(
-  makeHandler({ pages: { checkout, result, partials: { header, outcome, script, style } }, config }),
+  makeHandler({
+    pages: { checkout, result, partials: { header, outcome, script, style } },
+    config,
+    apiDocument: async () => (await import('../openapi')).apiDocument({ ...config, urls: config }),
+  }),
 );

@@ -1,5 +1,7 @@
-import type { Order, OrderStatus } from './orders/model';
-import { type OrderView, toOrderView } from './orders/view';
+import * as z from 'zod/mini';
+import { ORDER_STATUSES, type Order, type OrderStatus } from './orders/model';
+import { orderViewSchema, toOrderView } from './orders/view';
+import { described, isoTimestamp } from './schemas';
 
 /**
  * Order events (docs/events.md §2): one per client-visible change of an order, made from the order
@@ -10,15 +12,39 @@ import { type OrderView, toOrderView } from './orders/view';
 /** `order.paid`, `order.expired`, …: the new status in lower case. */
 export type EventType = `order.${Lowercase<Exclude<OrderStatus, 'CREATING'>>}`;
 
-/** What every consumer receives (docs/events.md §2): the webhook body, EventBridge's `detail`. */
-export interface EventEnvelope {
-  /** `<appTransId>.<version>`: stable across redeliveries; consumers deduplicate on it. */
-  id: string;
-  type: EventType;
-  /** When the change happened: the order's `updatedAt`, never the time of a delivery. */
-  createdAt: string;
-  data: { order: OrderView };
-}
+/** Every event type: one per status an order can change to (CREATING is never one). */
+export const EVENT_TYPES = ORDER_STATUSES.filter((s) => s !== 'CREATING').map(
+  (s) => `order.${s.toLowerCase()}`,
+) as [EventType, ...EventType[]];
+
+/** An event's id (the webhook's `webhook-id`): its order and the order's version after the change. */
+export const eventIdSchema = described(z.string(), {
+  description:
+    '`<appTransId>.<version>`: stable across redeliveries, so consumers deduplicate on it; the ' +
+    "version orders one order's events.",
+  examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e.4'],
+});
+
+/**
+ * What every consumer receives (docs/events.md §2): the webhook body, EventBridge's `detail`. The
+ * API document publishes it as the webhook's body, so receivers can validate what we send.
+ */
+export const eventEnvelopeSchema = described(
+  z.strictObject({
+    id: eventIdSchema,
+    type: described(z.enum(EVENT_TYPES), {
+      description: "`order.` and the order's new status in lower case.",
+    }),
+    createdAt: isoTimestamp(
+      "When the change happened: the order's `updatedAt`, never the time of a delivery.",
+    ),
+    data: z.strictObject({ order: orderViewSchema }),
+  }),
+  { description: 'An order event (docs/events.md §2): one per status change a client can see.' },
+);
+
+/** What every consumer receives (docs/events.md §2). */
+export type EventEnvelope = z.output<typeof eventEnvelopeSchema>;
 
 /** What the buyer's page is pushed (docs/events.md §5): no personal data, the page re-reads the order. */
 export interface PushMessage {

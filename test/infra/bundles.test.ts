@@ -129,6 +129,7 @@ describe('the Lambda bundles', () => {
       const fromSource = makePagesHandler({
         pages: await readWebPages(),
         config: { merchantName: 'ZaloPay QR demo' },
+        apiDocument: () => ({}),
       });
       for (const path of ['/', '/result']) {
         const bundled = await invoke('pages', httpEvent(path));

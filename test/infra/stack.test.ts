@@ -101,7 +101,6 @@ describe('functions', () => {
       });
       expect(p.FunctionName).toBeUndefined();
       expect(sandbox.properties(p.LoggingConfig.LogGroup.Ref)).toEqual({ RetentionInDays: 30 });
-      if (name === 'pages') continue; // no demo pages in production
       const inProduction = production.properties(production.functionId(name));
       expect(production.properties(inProduction.LoggingConfig.LogGroup.Ref)).toEqual({ RetentionInDays: 90 });
     }
@@ -189,11 +188,12 @@ describe('functions', () => {
     }
   });
 
-  it('send the callback Function URL to ZaloPay with every order (create-order only)', () => {
+  it('send the callback Function URL to ZaloPay with every order, and name it in the API document', () => {
     for (const name of ALL) {
       const url = envOf(sandbox, name).ZALOPAY_CALLBACK_URL;
-      if (name === 'create-order') expect(sandbox.resolve(url)).toBe('<Callback/FunctionUrl>.FunctionUrl');
-      else expect(url).toBeUndefined();
+      if (name === 'create-order' || name === 'pages') {
+        expect(sandbox.resolve(url)).toBe('<Callback/FunctionUrl>.FunctionUrl');
+      } else expect(url).toBeUndefined();
     }
   });
 });
@@ -449,17 +449,17 @@ describe('the HTTP API', () => {
     );
   });
 
-  it('leaves the demo pages out in production unless asked for', () => {
+  it('leaves the demo pages out in production unless asked for, but always serves the API document', () => {
     expect(Object.keys(routeTargets(production)).sort()).toEqual(
       API_ROUTES.filter((r) => !r.demo)
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     );
-    expect(() => production.functionId('pages')).toThrow();
     const withPages = synthesize({ zalopayEnv: 'production', demoPages: 'true' });
     expect(Object.keys(routeTargets(withPages))).toContain('GET /');
     const withoutPages = synthesize({ demoPages: false });
     expect(Object.keys(routeTargets(withoutPages))).not.toContain('GET /result');
+    expect(routeTargets(production)['GET /openapi.json']).toBe('Pages');
   });
 
   it('throttles, logs access without query strings, and allows CORS only from the configured origins', () => {
@@ -595,12 +595,14 @@ describe('operations', () => {
     const outputs = sandbox.json.Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       'AlarmTopicArn',
+      'ApiDocumentUrl',
       'ApiUrl',
       'CallbackUrl',
       'DashboardUrl',
       'SecretName',
     ]);
     expect(sandbox.resolve(outputs.ApiUrl!.Value)).toBe('<Api/Api>.ApiEndpoint');
+    expect(sandbox.resolve(outputs.ApiDocumentUrl!.Value)).toBe('<Api/Api>.ApiEndpoint/openapi.json');
     expect(sandbox.resolve(outputs.CallbackUrl!.Value)).toBe('<Callback/FunctionUrl>.FunctionUrl');
     expect(sandbox.resolve(outputs.DashboardUrl!.Value)).toBe(
       'https://<AWS::Region>.console.aws.amazon.com/cloudwatch/home?region=<AWS::Region>#dashboards:name=<Monitoring/Dashboard>',

@@ -12,8 +12,15 @@ const pages = {
   partials: Object.fromEntries(PARTIALS.map((name) => [name, web(`partials/${name}.html`)])),
 };
 
+/** Stands in for functions/openapi.ts: counts how often the document is made. */
+let documentsMade = 0;
+const apiDocument = () => {
+  documentsMade++;
+  return { openapi: '3.1.1', paths: {} };
+};
+
 const serve = async (rawPath: string, merchantName = 'ZaloPay QR demo') => {
-  const handler = makeHandler({ pages, config: { merchantName } });
+  const handler = makeHandler({ pages, config: { merchantName }, apiDocument });
   const event = { rawPath, rawQueryString: '', headers: {} } as APIGatewayProxyEventV2;
   return (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2 & {
     headers: Record<string, string>;
@@ -37,6 +44,27 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     expect(result.body).not.toContain('id="pay-form"');
   });
 
+  it('serves the API document at /openapi.json, made once at its first request, for any origin', async () => {
+    const before = documentsMade;
+    const handler = makeHandler({ pages, config: { merchantName: 'x' }, apiDocument });
+    const event = { rawPath: '/openapi.json', rawQueryString: '', headers: {} } as APIGatewayProxyEventV2;
+    // Not at start-up: a cold start that serves only pages never pays for the document.
+    expect(documentsMade - before).toBe(0);
+    const first = (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2;
+    await handler(event, {} as Context);
+    expect(documentsMade - before).toBe(1);
+    expect(first).toEqual({
+      statusCode: 200,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'access-control-allow-origin': '*',
+      },
+      body: JSON.stringify(apiDocument()),
+    });
+  });
+
   it('shares one look and one result logic: both pages are built from the same partials', async () => {
     for (const page of [pages.checkout, pages.result]) {
       expect([...page.matchAll(/<!-- partial:([\w-]+) -->/g)].map((m) => m[1]).sort()).toEqual(PARTIALS);
@@ -51,7 +79,11 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
 
   it('refuses to start with a page naming a partial nobody gave', () => {
     expect(() =>
-      makeHandler({ pages: { ...pages, partials: { style: '' } }, config: { merchantName: 'x' } }),
+      makeHandler({
+        pages: { ...pages, partials: { style: '' } },
+        config: { merchantName: 'x' },
+        apiDocument,
+      }),
     ).toThrow('missing partial "header"');
   });
 

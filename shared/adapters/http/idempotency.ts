@@ -1,21 +1,41 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
 import type { Clock } from '../../core/clock';
 import type { IdempotencyStore } from '../../core/ports/store';
+import { described } from '../../core/schemas';
 import { ApiError, JSON_HEADERS, validationFailed } from './errors';
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** The request header that makes `POST /orders` safe to retry. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** The answer header saying an answer is the stored one, replayed. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** What an Idempotency-Key may be: 1–255 printable ASCII characters, no spaces. */
+export const idempotencyKeySchema = described(
+  z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')),
+  { examples: ['cart-c-42-v3'] },
+);
+
+/**
+ * How long a client should wait before retrying while a request with its key is still running:
+ * creates usually finish within a second, and at worst within ZaloPay's timeout.
+ */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /** The Idempotency-Key header, if any, checked: 1–255 printable ASCII characters. */
 export const idempotencyKeyOf = (headers: Readonly<Record<string, string | undefined>> | undefined) => {
-  const key = headers?.['idempotency-key'];
+  // API Gateway and the local server give header names in lower case.
+  const key = headers?.[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
   if (key === undefined) return undefined;
-  if (!KEY.test(key)) {
+  const checked = idempotencyKeySchema.safeParse(key);
+  if (!checked.success) {
     throw validationFailed([
-      { path: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+      { path: IDEMPOTENCY_KEY_HEADER, message: 'must be 1 to 255 printable ASCII characters' },
     ]);
   }
-  return key;
+  return checked.data;
 };
 
 /** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request. */
@@ -53,7 +73,7 @@ export const withIdempotency = async (
     case 'replay':
       return {
         statusCode: claim.response.statusCode,
-        headers: { ...JSON_HEADERS, 'idempotent-replayed': 'true' },
+        headers: { ...JSON_HEADERS, [IDEMPOTENT_REPLAYED_HEADER.toLowerCase()]: 'true' },
         body: claim.response.body,
       };
     case 'mismatch':
@@ -67,6 +87,9 @@ export const withIdempotency = async (
         409,
         'IDEMPOTENCY_CONFLICT',
         'a request with this Idempotency-Key is still in progress',
+        {
+          headers: { 'retry-after': String(IN_PROGRESS_RETRY_AFTER_SECONDS) },
+        },
       );
     case 'claimed':
       break;

@@ -1,7 +1,21 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { described } from '../../core/schemas';
 import { APP_TRANS_ID_PATTERN, ZALOPAY_ID_PATTERN } from '../../core/zalopay/ids';
 import { notFound } from './errors';
 import { hasApiKey } from './middleware';
+
+/** The shape of every id we issue (shared/core/zalopay/ids.ts). */
+const ourIdSchema = z.string().check(z.regex(APP_TRANS_ID_PATTERN));
+
+/**
+ * The `{appTransId}` path variable as the API document states it: any id ZaloPay could send us.
+ * Ours have the narrower {@link APP_TRANS_ID_PATTERN}; the others (orphan payments) are readable
+ * only by the merchant.
+ */
+export const appTransIdSchema = described(z.string().check(z.regex(ZALOPAY_ID_PATTERN)), {
+  examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+});
 
 /**
  * The `{appTransId}` path variable. An id we could never have issued is answered 404 like any
@@ -9,7 +23,7 @@ import { hasApiKey } from './middleware';
  */
 export const appTransIdOf = (event: Pick<APIGatewayProxyEventV2, 'pathParameters'>): string => {
   const id = event.pathParameters?.appTransId;
-  if (!id || !APP_TRANS_ID_PATTERN.test(id)) throw notFound();
+  if (!id || !ourIdSchema.safeParse(id).success) throw notFound();
   return id;
 };
 
@@ -19,7 +33,7 @@ export const appTransIdOf = (event: Pick<APIGatewayProxyEventV2, 'pathParameters
  */
 export const anyAppTransIdOf = (event: Pick<APIGatewayProxyEventV2, 'pathParameters'>): string => {
   const id = event.pathParameters?.appTransId;
-  if (!id || !ZALOPAY_ID_PATTERN.test(id)) throw notFound();
+  if (!id || !appTransIdSchema.safeParse(id).success) throw notFound();
   return id;
 };
 
@@ -34,7 +48,7 @@ export const readableAppTransIdOf = async (
   merchantApiKey: () => Promise<string>,
 ): Promise<string> => {
   const id = event.pathParameters?.appTransId;
-  if (id && APP_TRANS_ID_PATTERN.test(id)) return id;
+  if (id && ourIdSchema.safeParse(id).success) return id;
   const foreign = anyAppTransIdOf(event);
   if (await hasApiKey(event, merchantApiKey)) return foreign;
   throw notFound();

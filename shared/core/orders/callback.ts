@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import type { Clock } from '../clock';
 import type { Log, Metrics } from '../observability';
 import type { OrderStore } from '../ports/store';
+import { described } from '../schemas';
 import { type UnreadableCallback, verifyCallback } from '../zalopay/callback';
 import type { CallbackData, CredentialsProvider } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, outcomeOf } from './apply';
@@ -15,12 +17,24 @@ export interface CallbackDeps {
   metrics: Metrics;
 }
 
-/** What we answer ZaloPay, always with HTTP 200. */
-export interface CallbackAnswer {
-  /** 1 processed, 2 already processed, -1 refused (no retry), 0 our failure (ZaloPay retries). */
-  return_code: 1 | 2 | 0 | -1;
-  return_message: string;
-}
+/** What we answer ZaloPay, always with HTTP 200 (docs/http-api.md §4). */
+export const callbackAnswerSchema = described(
+  z.strictObject({
+    return_code: described(z.literal([1, 2, 0, -1]), {
+      description:
+        '1 processed; 2 already processed; -1 refused (bad MAC, malformed, another app_id or type), ' +
+        'nothing changed and ZaloPay does not call again; 0 our failure, nothing changed, ZaloPay retries.',
+    }),
+    return_message: described(z.string(), {
+      description: '`success`, `already processed`, `refused: <reason>` or `internal error, please retry`.',
+      examples: ['success', 'refused: bad-mac'],
+    }),
+  }),
+  { description: "Our answer to ZaloPay's callback, in ZaloPay's format." },
+);
+
+/** What we answer ZaloPay. */
+export type CallbackAnswer = z.output<typeof callbackAnswerSchema>;
 
 /** The callback body as ZaloPay sent it, once its MAC is verified: the proof we keep. */
 interface Signed {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { type AppConfig, isHttpUrl } from '../config';
+import { described } from '../schemas';
 import { type NewOrder, zaloPayItems } from './create';
 
 /** Limits ZaloPay puts on what we send (docs/zalopay-protocol.md §3.1). */
@@ -21,19 +22,28 @@ const text = (max: number) =>
   );
 const integer = (min: number, max: number) =>
   z
-    .number({ error: required('a number') })
-    .check(
-      z.refine(Number.isInteger, 'must be an integer'),
-      z.minimum(min, `must be at least ${min}`),
-      z.maximum(max, `must be at most ${max}`),
-    );
+    .int({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required'
+          : typeof issue.input === 'number'
+            ? 'must be an integer'
+            : 'must be a number',
+    })
+    .check(z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`));
 
-const item = z.strictObject({
-  id: z.optional(text(50)),
-  name: text(100),
-  price: integer(0, Number.MAX_SAFE_INTEGER),
-  quantity: integer(1, 100_000),
-});
+const item = described(
+  z.strictObject({
+    id: z.optional(described(text(50), { description: 'Your id for the item.', examples: ['cf'] })),
+    name: described(text(100), { description: 'Shown to the buyer.', examples: ['Cà phê sữa đá'] }),
+    price: described(integer(0, Number.MAX_SAFE_INTEGER), {
+      description: 'Unit price, VND.',
+      examples: [25_000],
+    }),
+    quantity: integer(1, 100_000),
+  }),
+  { description: 'A line of the order; sent to ZaloPay in its `item` field.' },
+);
 
 /**
  * A number every store keeps exactly as given: an integer JavaScript holds without rounding, or a
@@ -65,15 +75,15 @@ const metadata = z.record(
 /**
  * No `__proto__` key. JSON.parse makes it an own key, but copying the object (zod's record does)
  * sets the copy's prototype instead, so it would vanish without a word: refused, as it is at the
- * top level and in items, whose strict schemas refuse every unknown key.
+ * top level and in items, whose strict schemas refuse every unknown key. A transform, so that the
+ * API document describes the record it leads to (zod documents a pipe's input by its output then).
  */
-const withoutProtoKey = z.unknown().check(
-  z.superRefine((value, ctx) => {
-    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
-      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not an allowed key', input: value });
-    }
-  }),
-);
+const withoutProtoKey = z.transform((value: unknown, ctx) => {
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+    ctx.issues.push({ code: 'custom', path: ['__proto__'], message: 'is not an allowed key', input: value });
+  }
+  return value;
+});
 
 /**
  * The `POST /orders` body schema for this deployment's limits (docs/http-api.md). Unknown fields are
@@ -82,59 +92,113 @@ const withoutProtoKey = z.unknown().check(
 export const newOrderSchema = (
   config: Pick<AppConfig, 'amountMin' | 'amountMax' | 'returnUrlOrigins'>,
 ): z.ZodMiniType<NewOrder> =>
-  z
-    .strictObject({
-      amount: integer(config.amountMin, config.amountMax),
-      description: z.optional(text(256)),
-      appUser: z.optional(text(50)),
-      items: z.optional(z.array(item).check(z.maxLength(100, 'must have at most 100 items'))),
-      returnUrl: z.optional(
-        z.string().check(
-          z.maxLength(2048, 'must be at most 2048 characters'),
-          z.refine(isHttpUrl, 'must be an http(s) URL'),
-          z.refine(
-            (u) => !isHttpUrl(u) || config.returnUrlOrigins.includes(new URL(u).origin),
-            `must be on ${config.returnUrlOrigins.join(' or ')}; RETURN_URL_ORIGINS allows other origins`,
-          ),
+  described(
+    z
+      .strictObject({
+        amount: described(integer(config.amountMin, config.amountMax), {
+          description: `VND, a whole number from ${config.amountMin} to ${config.amountMax} (AMOUNT_MIN, AMOUNT_MAX).`,
+          examples: [50_000],
+        }),
+        description: z.optional(
+          described(text(256), {
+            description: 'Shown to the buyer by ZaloPay. Default: `Thanh toán đơn hàng {appTransId}`.',
+            examples: ['Đơn hàng #42'],
+          }),
         ),
-      ),
-      bankCode: z.optional(
-        z.string().check(z.regex(/^[A-Za-z0-9_]{0,20}$/, 'must be up to 20 letters, digits or underscores')),
-      ),
-      expireDurationSeconds: z.optional(integer(300, 86_400)),
-      metadata: z.optional(
-        z.pipe(
-          withoutProtoKey,
-          metadata.check(
-            z.refine(
-              (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
-              `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+        appUser: z.optional(
+          described(text(50), {
+            description: "ZaloPay's payer identifier. Default: MERCHANT_NAME.",
+            examples: ['khach-42'],
+          }),
+        ),
+        items: z.optional(
+          described(z.array(item).check(z.maxLength(100, 'must have at most 100 items')), {
+            description:
+              "`price × quantity` must add up to `amount`, and the items must fit ZaloPay's " +
+              `${ZALOPAY_ITEM_JSON_MAX}-character \`item\` field.`,
+          }),
+        ),
+        returnUrl: z.optional(
+          described(
+            z.string().check(
+              z.maxLength(2048, 'must be at most 2048 characters'),
+              z.refine(isHttpUrl, 'must be an http(s) URL'),
+              z.refine(
+                (u) => !isHttpUrl(u) || config.returnUrlOrigins.includes(new URL(u).origin),
+                `must be on ${config.returnUrlOrigins.join(' or ')}; RETURN_URL_ORIGINS allows other origins`,
+              ),
             ),
+            {
+              description: `Where the buyer lands after paying: an http(s) URL on ${config.returnUrlOrigins.join(
+                ', ',
+              )} (RETURN_URL_ORIGINS). Default: our /result page.`,
+              format: 'uri',
+              examples: ['https://shop.example/thanks'],
+            },
           ),
         ),
+        bankCode: z.optional(
+          described(
+            z
+              .string()
+              .check(z.regex(/^[A-Za-z0-9_]{0,20}$/, 'must be up to 20 letters, digits or underscores')),
+            { description: 'Default `zalopayapp`: the QR flow.', examples: ['zalopayapp'] },
+          ),
+        ),
+        expireDurationSeconds: z.optional(
+          described(integer(300, 86_400), {
+            description: "How long the buyer has to pay. Default 900 (ZaloPay's own 15 minutes).",
+            examples: [900],
+          }),
+        ),
+        metadata: z.optional(
+          described(
+            z.pipe(
+              withoutProtoKey,
+              metadata.check(
+                z.refine(
+                  (m) => JSON.stringify(m).length <= METADATA_JSON_MAX,
+                  `must be at most ${METADATA_JSON_MAX} bytes of JSON`,
+                ),
+              ),
+            ),
+            {
+              description:
+                `A flat object, at most ${METADATA_JSON_MAX} characters of JSON; numbers are safe integers or ` +
+                'fractions between 1e-130 and 1e125 in size, so that they are stored exactly. Kept with our ' +
+                'order only, never sent to ZaloPay.',
+              examples: [{ cartId: 'c-42' }],
+            },
+          ),
+        ),
+      })
+      .check(
+        z.superRefine((order, ctx) => {
+          if (!order.items) return;
+          const total = order.items.reduce((sum, i) => sum + i.price * i.quantity, 0);
+          if (total !== order.amount) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['items'],
+              message: `items add up to ${total}, but amount is ${order.amount}`,
+            });
+          }
+          const itemJson = JSON.stringify(zaloPayItems(order.items));
+          if (itemJson.length > ZALOPAY_ITEM_JSON_MAX) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['items'],
+              message: `items are too long for ZaloPay (${itemJson.length} of ${ZALOPAY_ITEM_JSON_MAX} characters)`,
+            });
+          }
+        }),
       ),
-    })
-    .check(
-      z.superRefine((order, ctx) => {
-        if (!order.items) return;
-        const total = order.items.reduce((sum, i) => sum + i.price * i.quantity, 0);
-        if (total !== order.amount) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['items'],
-            message: `items add up to ${total}, but amount is ${order.amount}`,
-          });
-        }
-        const itemJson = JSON.stringify(zaloPayItems(order.items));
-        if (itemJson.length > ZALOPAY_ITEM_JSON_MAX) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['items'],
-            message: `items are too long for ZaloPay (${itemJson.length} of ${ZALOPAY_ITEM_JSON_MAX} characters)`,
-          });
-        }
-      }),
-    );
+    {
+      description:
+        'A new order. Text is NFC-normalised before it is counted, stored, signed and sent; control ' +
+        'characters and unknown fields are refused.',
+    },
+  );
 
 /** ZaloPay takes a refund description of at most 100 characters (docs/zalopay-protocol.md §8.1). */
 const REFUND_DESCRIPTION_MAX = 100;

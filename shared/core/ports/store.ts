@@ -1,4 +1,12 @@
-import type { HistoryEntry, Order, OrderStatus, ReviewReason } from '../orders/model';
+import * as z from 'zod/mini';
+import {
+  type HistoryEntry,
+  type Order,
+  type OrderStatus,
+  orderStatusSchema,
+  reviewReasonSchema,
+} from '../orders/model';
+import { described, isoTimestamp } from '../schemas';
 
 /**
  * A scheduled check that is due, as found by the overdue-check index: the order's status check
@@ -9,19 +17,28 @@ export type DueCheck =
   | { kind?: undefined; appTransId: string; attempt: number; at: string }
   | { kind: 'refunds'; appTransId: string; at: string };
 
+/** An order waiting for a person, as the review list (`GET /reviews`) shows it. */
+export const reviewEntrySchema = described(
+  z.strictObject({
+    appTransId: described(z.string(), {
+      description: 'The order, or the id ZaloPay sent with an orphan payment.',
+      examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+    }),
+    status: orderStatusSchema,
+    reason: reviewReasonSchema,
+    since: isoTimestamp('When it came to need a person.'),
+    amount: described(z.int(), { description: 'VND: the order amount, or what an orphan payment says.' }),
+    paidAmount: z.optional(
+      described(z.int(), { description: 'What ZaloPay says was collected (VND), when it said.' }),
+    ),
+    zpTransId: z.optional(described(z.string(), { description: "ZaloPay's transaction id, when known." })),
+    createdAt: isoTimestamp('When the order (or the orphan record) was created.'),
+  }),
+  { description: 'An order or orphan payment that waits for a person (docs/http-api.md §5).' },
+);
+
 /** An order waiting for a person, as the review list shows it. */
-export interface ReviewEntry {
-  appTransId: string;
-  status: OrderStatus;
-  reason: ReviewReason;
-  /** When it came to need a person. */
-  since: string;
-  amount: number;
-  /** What ZaloPay says was collected, when it said. */
-  paidAmount?: number;
-  zpTransId?: string;
-  createdAt: string;
-}
+export type ReviewEntry = z.output<typeof reviewEntrySchema>;
 
 /** One page of the review list, newest first; `cursor` fetches the next, absent on the last page. */
 export interface ReviewPage {

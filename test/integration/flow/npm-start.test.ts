@@ -108,6 +108,14 @@ describe('npm start', () => {
         .status,
     ).toBe(200);
 
+    // The API document of this very runtime, named in the banner, with no key in it.
+    expect(output).toContain(`API document    ${url}/openapi.json`);
+    const document = await (await fetch(`${url}/openapi.json`)).text();
+    expect(JSON.parse(document)).toMatchObject({
+      openapi: expect.stringMatching(/^3\.1\./),
+      servers: [{ url }],
+    });
+
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
@@ -116,6 +124,7 @@ describe('npm start', () => {
     expect(output).toContain('"message":"http"');
     for (const secret of [SANDBOX.key1, SANDBOX.key2, 'local-merchant-secret-123']) {
       expect(output).not.toContain(secret);
+      expect(document).not.toContain(secret);
     }
   }, 60_000);
 });
