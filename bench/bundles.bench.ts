@@ -11,14 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { build, type Plugin } from 'esbuild';
-import {
-  AppFunction,
-  BUNDLING,
-  entryOf,
-  type FunctionName,
-  RUNTIME_NODE_OPTIONS,
-} from '../infra/constructs/app-function';
+import { AppFunction, type FunctionName, RUNTIME_NODE_OPTIONS } from '../infra/constructs/app-function';
 import { FUNCTION_SPECS } from '../infra/stack';
 import { bundleOf, bundleStack, lambdaEnvironment } from '../test/support/bundles';
 
@@ -43,8 +36,13 @@ const floorOf = (name: FunctionName): Floor => {
   return spec.table.length > 0 ? 'dynamodb' : 'none';
 };
 
-/** The row of create-order bundled with Powertools Tracer swapped for a no-op. */
-const WITHOUT_TRACER = 'create-order, Tracer as a no-op';
+/** One cold import: milliseconds and, once loaded, megabytes. */
+interface Sample {
+  wall: number;
+  cpu: number;
+  rss: number;
+  heap: number;
+}
 
 const outdir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
 try {
@@ -66,37 +64,13 @@ try {
     ...FLOORS.map((floor) => [`floor:${floor}`, bundleOf(outdir, floorFunctions[floor])] as const),
   ]);
 
-  // What Tracer costs: create-order bundled again with the construct's options (esbuild directly,
-  // as the construct takes no plugins), Powertools Tracer swapped for a no-op.
-  const noTracer: Plugin = {
-    name: 'no-tracer',
-    setup: (b) =>
-      b.onResolve({ filter: /^@aws-lambda-powertools\/tracer(\/middleware)?$/ }, () => ({
-        path: fileURLToPath(new URL('floors/no-tracer.ts', import.meta.url)),
-      })),
-  };
-  const withoutTracer = join(outdir, 'create-order-without-tracer', 'index.mjs');
-  await build({
-    entryPoints: [entryOf('create-order')],
-    outfile: withoutTracer,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: BUNDLING.target,
-    mainFields: BUNDLING.mainFields,
-    banner: { js: BUNDLING.banner ?? '' },
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    sourcesContent: BUNDLING.sourcesContent,
-    loader: { ...BUNDLING.loader } as Record<string, 'text'>,
-    logLevel: 'warning',
-    plugins: [noTracer],
-  });
-  bundles.set(WITHOUT_TRACER, withoutTracer);
-
-  /** Wall and CPU milliseconds of one cold import: CPU time is the steadier on a busy machine. */
-  const importMs = (file: string): { wall: number; cpu: number } => {
-    const script = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: performance.now() - t, cpu: (u.user + u.system) / 1000 }));`;
+  /**
+   * Wall and CPU milliseconds of one cold import (CPU time is the steadier on a busy machine), and
+   * the process's resident and heap memory once the module is loaded: what a container holds
+   * before its first request, the base of the memory setting.
+   */
+  const importMs = (file: string): Sample => {
+    const script = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); const wall = performance.now() - t; const u = process.cpuUsage(c); const m = process.memoryUsage(); process.stdout.write(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20 }));`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       env: LAMBDA_ENV,
       encoding: 'utf8',
@@ -105,13 +79,13 @@ try {
     return JSON.parse(run.stdout);
   };
   console.log(`Importing each bundle ${RUNS} times, each time in a fresh process (${RUNTIME_NODE_OPTIONS})…`);
-  const times = new Map<string, { wall: number; cpu: number }[]>([...bundles.keys()].map((k) => [k, []]));
+  const times = new Map<string, Sample[]>([...bundles.keys()].map((k) => [k, []]));
   for (const file of bundles.values()) importMs(file); // warms the file cache, not measured
   // Round-robin, so a noisy moment of the machine spreads over all bundles alike.
   for (let run = 0; run < RUNS; run++) {
     for (const [name, file] of bundles) times.get(name)!.push(importMs(file));
   }
-  const median = (name: string, measure: 'wall' | 'cpu') => {
+  const median = (name: string, measure: keyof Sample) => {
     const sorted = times
       .get(name)!
       .map((t) => t[measure])
@@ -120,8 +94,8 @@ try {
   };
   const kb = (file: string) => `${Math.round(statSync(file).size / 1024)} KB`;
 
-  const rows = [...stackBundles.keys(), WITHOUT_TRACER].map((name) => {
-    const floor = floorOf((name === WITHOUT_TRACER ? 'create-order' : name) as FunctionName);
+  const rows = [...stackBundles.keys()].map((name) => {
+    const floor = floorOf(name as FunctionName);
     const ratio = (measure: 'wall' | 'cpu') =>
       floor === 'none' ? '—' : (median(name, measure) / median(`floor:${floor}`, measure)).toFixed(2);
     return {
@@ -134,12 +108,14 @@ try {
       ratio: ratio('wall'),
       'cpu ms / floor': `${median(name, 'cpu').toFixed(0)} / ${median(`floor:${floor}`, 'cpu').toFixed(0)}`,
       'cpu ratio': ratio('cpu'),
+      'rss MB': median(name, 'rss').toFixed(0),
+      'heap MB': median(name, 'heap').toFixed(1),
     };
   });
   console.table(rows);
   console.log(
     `Median of ${RUNS} cold imports per bundle on Node ${process.versions.node} (${process.arch}), wall and CPU ` +
-      'time; the floor holds only the AWS SDK clients the function uses, constructed as ours are.',
+      'time, resident and heap memory after the import; the floor holds only the AWS SDK clients the function uses, constructed as ours are.',
   );
 } finally {
   rmSync(outdir, { recursive: true, force: true });

@@ -22,9 +22,21 @@ export interface Pages {
   partials: Readonly<Record<string, string>>;
 }
 
+/**
+ * Where the pages subscribe to their order's push channel (docs/events.md §5): AppSync Events'
+ * real-time URL, its HTTP domain (the `host` of the authorization) and the API key.
+ */
+export interface PushConfig {
+  realtimeUrl: string;
+  host: string;
+  apiKey: string;
+}
+
 export interface Deps {
   pages: Pages;
   config: { merchantName: string };
+  /** Without it the pages long-poll only. */
+  push?: PushConfig;
   /**
    * The API document served at `/openapi.json` (functions/openapi.ts), made at its first request;
    * asynchronous so that a composition root can load the generator only then.
@@ -32,12 +44,16 @@ export interface Deps {
   apiDocument: () => unknown;
 }
 
-/** The pages' inline scripts and styles are allowed by hash, so nothing else can run. */
-const PAGE_DIRECTIVES = {
+/**
+ * The pages' inline scripts and styles are allowed by hash, so nothing else can run; connections
+ * go to this origin and to the push endpoint only.
+ */
+const pageDirectives = (push: PushConfig | undefined) => ({
   'default-src': "'self'",
   'img-src': "'self' data:",
+  'connect-src': `'self'${push ? ` ${new URL(push.realtimeUrl).origin}` : ''}`,
   'form-action': "'self'",
-} as const;
+});
 
 /** A page with its partials in place; a partial the page names but nobody gave fails the cold start. */
 const assemble = (html: string, partials: Pages['partials']): string =>
@@ -47,14 +63,19 @@ const assemble = (html: string, partials: Pages['partials']): string =>
     return partial;
   });
 
-const render = (html: string, pages: Pages, merchantName: string) => {
-  const body = assemble(html, pages.partials).replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName));
+/** JSON for a `<script type="application/json">`: nothing in it can end the element. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replaceAll('<', '\\u003c');
+
+const render = (html: string, pages: Pages, merchantName: string, push: PushConfig | undefined) => {
+  const body = assemble(html, pages.partials)
+    .replaceAll('{{MERCHANT_NAME}}', escapeHtml(merchantName))
+    .replaceAll('"{{PUSH_CONFIG}}"', scriptJson(push ?? null));
   return {
     statusCode: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-cache',
-      'content-security-policy': contentSecurityPolicy(body, PAGE_DIRECTIVES),
+      'content-security-policy': contentSecurityPolicy(body, pageDirectives(push)),
       ...NOSNIFF,
       'referrer-policy': 'no-referrer',
     },
@@ -67,8 +88,8 @@ const render = (html: string, pages: Pages, merchantName: string) => {
  * redirect lands by default), routed here only when they are on.
  */
 export const makeHandler = (deps: Deps) => {
-  const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName);
-  const result = render(deps.pages.result, deps.pages, deps.config.merchantName);
+  const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName, deps.push);
+  const result = render(deps.pages.result, deps.pages, deps.config.merchantName, deps.push);
   let document: APIGatewayProxyStructuredResultV2 | undefined;
   const apiDocument = async () => {
     document ??= json(200, await deps.apiDocument(), {

@@ -5,11 +5,12 @@ import type { Construct } from 'constructs';
 import { OPENAPI_PATH } from '../functions/routes';
 import { AppFunction, entryOf, type FunctionName } from './constructs/app-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
+import { OrderEvents } from './constructs/order-events';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
 import { PaymentApi } from './constructs/payment-api';
 import { StatusChecks } from './constructs/status-checks';
 import { zalopaySecret } from './constructs/zalopay-secret';
-import type { StackSettings } from './settings';
+import { SettingsError, type StackSettings } from './settings';
 
 /** What one function is and needs; everything else is the same for all (AppFunction). */
 interface FunctionSpec {
@@ -21,6 +22,14 @@ interface FunctionSpec {
   secret: boolean;
   /** Schedules status checks. */
   schedules: boolean;
+  /**
+   * MB, the default of the `functionMemory` context. Lambda gives CPU in proportion to memory, so
+   * this is sized for speed as much as for room: each function holds 50–60 MB once loaded
+   * (`npm run bench -- bundles`, README "Benchmarks"). 128 where the work is a template
+   * (pages); 256 where it is one or two reads and waiting; 512 on the money path and for QR
+   * encoding, whose cold start and CPU the buyer waits on.
+   */
+  memory: number;
 }
 
 /** The functions and the least each one needs (functions/aws/<name>.ts say what they use). */
@@ -31,6 +40,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders', 'idempotency'],
     secret: true,
     schedules: true,
+    memory: 512,
   },
   'get-order': {
     description: 'GET /orders/{appTransId}, with long-poll',
@@ -40,6 +50,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // The merchant key, read only for an id we never issued (an orphan payment's).
     secret: true,
     schedules: false,
+    memory: 256,
   },
   qr: {
     description: 'GET /orders/{appTransId}/qr',
@@ -47,6 +58,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['read-orders'],
     secret: false,
     schedules: false,
+    memory: 512,
   },
   'sync-order': {
     description: 'POST /orders/{appTransId}/sync (merchant): queries ZaloPay now',
@@ -54,6 +66,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   'order-history': {
     description: 'GET /orders/{appTransId}/history (merchant)',
@@ -61,6 +74,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['read-orders', 'read-history'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   'create-refund': {
     description: 'POST /orders/{appTransId}/refunds (merchant): refunds through ZaloPay',
@@ -69,6 +83,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     secret: true,
     // The follow-up of a refund ZaloPay is still processing.
     schedules: true,
+    // The money path, as create-order.
+    memory: 512,
   },
   'read-refunds': {
     description: 'GET /orders/{appTransId}/refunds[/{mRefundId}] (merchant): the refund ledger',
@@ -76,6 +92,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['read-orders'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   'cancel-order': {
     description: 'POST /orders/{appTransId}/cancel (merchant): closes an unpaid order',
@@ -83,6 +100,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   'list-reviews': {
     description: 'GET /reviews (merchant): the orders waiting for a person',
@@ -90,6 +108,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['reviews'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   redirect: {
     description: 'GET /zalopay/redirect: the buyer back from ZaloPay',
@@ -97,6 +116,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 256,
   },
   pages: {
     description: 'GET /openapi.json, and with the demo pages GET / and /result',
@@ -104,6 +124,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: [],
     secret: false,
     schedules: false,
+    memory: 128,
   },
   callback: {
     description: "ZaloPay's callback (Function URL), verified by MAC",
@@ -111,6 +132,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: false,
+    memory: 512,
   },
   'status-check': {
     description: 'Scheduled status query of one order',
@@ -118,15 +140,69 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     table: ['write-orders'],
     secret: true,
     schedules: true,
+    memory: 512,
   },
   sweeper: {
     description: 'Every 5 minutes: checks the orders whose check is overdue',
-    // Up to 100 checks, 4 at a time, each bounded by ZaloPay's 10 s timeout.
+    // Pages through every overdue check, 8 at a time, until 15 s are left (docs/scheduling.md §4);
+    // shorter than its 5-minute period, so runs never overlap.
     timeout: 280,
     table: ['write-orders', 'due-checks'],
     secret: true,
     schedules: true,
+    memory: 512,
   },
+  'order-events': {
+    description: "The orders table's stream: order events to the pages, the webhook queue and the bus",
+    // A batch of 10 records, each handed to up to three consumers in turn.
+    timeout: 60,
+    table: [],
+    secret: false,
+    schedules: false,
+    // Network-bound (three HTTPS calls per change), but a buyer's page waits on it: not the smallest.
+    memory: 256,
+  },
+  'webhook-delivery': {
+    description: "The webhook queue: signed POSTs to the merchant's webhookUrl",
+    // Up to 10 POSTs at once, each bounded by the 10 s webhook timeout.
+    timeout: 30,
+    table: [],
+    // The webhookSecret.
+    secret: true,
+    schedules: false,
+    // Signs and POSTs; nobody waits on it but the merchant's backend.
+    memory: 256,
+  },
+  'events-key-renewer': {
+    description: "Daily: moves the buyer push API key's expiry forward",
+    timeout: 10,
+    table: [],
+    secret: false,
+    schedules: false,
+    // One API call a day.
+    memory: 128,
+  },
+};
+
+/**
+ * The reserved concurrency of a function (docs/configuration.md §3). Callback and status-check
+ * get a share of the account's concurrency no flood of long-polls can take; get-order's is a cap,
+ * so waiting buyers cannot take everything else (the page backs off on 429); the sweeper's is 1,
+ * so it never runs twice at once. The rest share what is left.
+ */
+const reservedConcurrency = (name: FunctionName, { concurrency }: StackSettings): number | undefined => {
+  switch (name) {
+    case 'callback':
+      return concurrency.callback;
+    case 'status-check':
+      return concurrency.statusCheck;
+    case 'get-order':
+      return concurrency.getOrder;
+    case 'sweeper':
+      return concurrency.reserve ? 1 : undefined;
+    default:
+      return undefined;
+  }
 };
 
 const constructId = (name: FunctionName) =>
@@ -139,11 +215,13 @@ export interface ZaloPayQrStackProps extends StackProps {
 
 /**
  * The whole backend of docs/architecture.md: the HTTP API, the callback's Function URL, the table, the status
- * checks (schedules, sweeper, dead letters), the secret, and alarms with a dashboard.
+ * checks (schedules, sweeper, dead letters), order events (docs/events.md), the secret, and alarms
+ * with a dashboard.
  */
 export class ZaloPayQrStack extends Stack {
   readonly functions: Partial<Record<FunctionName, AppFunction>> = {};
   readonly api: PaymentApi;
+  readonly events: OrderEvents;
 
   constructor(scope: Construct, id: string, props: ZaloPayQrStackProps) {
     super(scope, id, props);
@@ -165,15 +243,26 @@ export class ZaloPayQrStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
 
-    const names = Object.keys(FUNCTION_SPECS) as FunctionName[];
+    const names = (Object.keys(FUNCTION_SPECS) as FunctionName[]).filter(
+      (name) => name !== 'webhook-delivery' || settings.webhookUrl,
+    );
+    const unknown = Object.keys(settings.functionMemory).filter((name) => !(name in FUNCTION_SPECS));
+    if (unknown.length > 0) {
+      throw new SettingsError(
+        `functionMemory: no function named ${unknown.join(', ')} (functions: ${Object.keys(FUNCTION_SPECS).join(', ')})`,
+      );
+    }
     for (const name of names) {
       const spec = FUNCTION_SPECS[name];
       const fn = new AppFunction(this, constructId(name), {
         entry: entryOf(name),
         description: spec.description,
         timeout: Duration.seconds(spec.timeout),
+        memorySize: settings.functionMemory[name] ?? spec.memory,
+        reservedConcurrentExecutions: reservedConcurrency(name, settings),
         logRetention,
         environment,
+        openTelemetryLayerArn: settings.openTelemetryLayerArn,
       });
       if (spec.table.length > 0) fn.bindTable(table, ...spec.table);
       if (spec.secret) fn.bindSecret(secret);
@@ -199,14 +288,29 @@ export class ZaloPayQrStack extends Stack {
     fn('pages').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
     this.api.route(this.functions, settings.demoPages);
 
+    // Order events (docs/events.md): the stream feeds order-events, which publishes to the pages'
+    // channels, enqueues the webhook and puts each event on the bus.
+    const events = new OrderEvents(this, 'Events', { eventBusArn: settings.eventBusArn });
+    events.feedFrom(table.table, fn('order-events'));
+    if (this.functions.pages) events.subscribeFrom(this.functions.pages);
+    if (settings.webhookUrl) {
+      events.deliverWebhooksWith(fn('order-events'), fn('webhook-delivery'), settings.webhookUrl);
+    }
+    events.renewKeyWith(fn('events-key-renewer'));
+    this.events = events;
+
     const monitoring = new Monitoring(this, 'Monitoring', {
       serviceName: this.stackName,
       functions: this.functions as Record<string, AppFunction>,
       api: this.api,
+      scheduleGroup: statusChecks.group,
       deadLetterQueues: {
         DeliveryDeadLetters: statusChecks.deliveryDeadLetters,
         CheckFailures: statusChecks.checkFailures,
+        EventStreamFailures: events.streamFailures,
+        ...(events.webhookDeadLetters && { WebhookDeadLetters: events.webhookDeadLetters }),
       },
+      watchKeyRenewal: true,
       alarmEmail: settings.alarmEmail,
     });
 
@@ -227,6 +331,20 @@ export class ZaloPayQrStack extends Stack {
       description: 'Put appId, key1 and key2 here; merchantApiKey is the x-api-key of the merchant routes',
       value: secret.secretName,
     });
+    new CfnOutput(this, 'EventBusArn', {
+      description: 'Order events (source zalopay-qr, detail-type order.paid, …): route them with rules',
+      value: events.bus.eventBusArn,
+    });
+    new CfnOutput(this, 'EventsRealtimeUrl', {
+      description: "The buyer push (AppSync Events): channels /orders/<appTransId with '-' for '_'>",
+      value: `wss://${events.api.realtimeDns}/event/realtime`,
+    });
+    if (events.webhookDeadLetters) {
+      new CfnOutput(this, 'WebhookDeadLettersArn', {
+        description: 'Webhook deliveries that failed for 24 h: replay with aws sqs start-message-move-task',
+        value: events.webhookDeadLetters.queueArn,
+      });
+    }
     new CfnOutput(this, 'DashboardUrl', {
       description: 'Orders, callbacks, status checks, ZaloPay and the functions',
       value: monitoring.dashboardUrl,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -11,6 +11,7 @@ import { makeHandler as createRefund } from '../functions/create-refund';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
 import { apiDocument } from '../functions/openapi';
+import { makeHandler as orderEvents } from '../functions/order-events';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
@@ -18,20 +19,27 @@ import { makeHandler as readRefunds } from '../functions/read-refunds';
 import { makeHandler as redirect } from '../functions/redirect';
 import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
 import { makeHandler as statusCheck } from '../functions/status-check';
-import { DEFAULT_SWEEP, makeHandler as sweeper } from '../functions/sweeper';
+import { makeHandler as sweeper, sweepOptions } from '../functions/sweeper';
 import { makeHandler as syncOrder } from '../functions/sync-order';
 import { DynamoIdempotencyStore } from '../shared/adapters/dynamodb/idempotency-store';
 import { DynamoOrderStore } from '../shared/adapters/dynamodb/order-store';
+import { AppSyncEventsPublisher } from '../shared/adapters/events/appsync';
 import { InProcessStatusCheckScheduler } from '../shared/adapters/scheduler/in-process';
+import { WebhookSender } from '../shared/adapters/webhook/sender';
 import { ZaloPayClient } from '../shared/adapters/zalopay/client';
 import { type Clock, systemClock } from '../shared/core/clock';
 import { type AppConfig, loadConfig } from '../shared/core/config';
 import type { Log, MetricName, Metrics } from '../shared/core/observability';
 import { checkPolicyOf } from '../shared/core/orders/checks';
+import type { EventSink } from '../shared/core/ports/events';
 import type { StatusCheckRequest, StatusCheckScheduler } from '../shared/core/ports/scheduler';
 import type { ZaloPayCredentials, ZaloPayGateway } from '../shared/core/zalopay/types';
+import { type DueChecksRepair, repairDueChecks } from './due-checks-repair';
 import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { ZaloPayEmulator } from './emulator/emulator';
+import { LocalEventApi, PUBLISH_PATH, REALTIME_PATH } from './events/appsync';
+import { LocalChangeFeed } from './events/stream';
+import { LocalWebhooks } from './events/webhooks';
 import {
   type HttpHandler,
   lambdaContext,
@@ -46,6 +54,8 @@ import { readWebPages } from './web-pages';
 
 /** Where the built-in ZaloPay emulator is served (the default ZALOPAY_API_BASE). */
 const EMULATOR_PREFIX = '/emulator';
+/** The local-only routes of the webhook's dead letters (docs/events.md §3). */
+export const WEBHOOKS_PREFIX = '/webhooks';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -67,6 +77,10 @@ export interface LocalAppOptions {
    * (tests ask the server what it answers meanwhile).
    */
   whileStarting?: (url: string) => Promise<void>;
+  /** Wraps the consumers of order events (tests record events or make a consumer fail). */
+  wrapEventSinks?: (sinks: EventSink[]) => EventSink[];
+  /** Order events' timings (tests shorten them). */
+  events?: { streamRetryDelayMs?: number; keepAliveMs?: number };
 }
 
 /** Counts business metrics in memory (CloudWatch gets them on AWS). */
@@ -93,6 +107,20 @@ export interface LocalApp {
   metrics: CountingMetrics;
   /** Where the data lives: 'memory' or the DATA_DIR path. */
   dataDir: string | undefined;
+  /** With DATA_DIR: what the start-up repair of the due-checks index found and did. */
+  repair: DueChecksRepair | undefined;
+  /** Order events (docs/events.md): the change feed, the push endpoint, the webhook (when WEBHOOK_URL is set). */
+  events: {
+    feed: LocalChangeFeed;
+    push: LocalEventApi;
+    /** Where pages connect: `ws://localhost:3000/event/realtime`. */
+    realtimeUrl: string;
+    webhooks: LocalWebhooks | undefined;
+    /** WEBHOOK_URL, when set. */
+    webhookUrl: string | undefined;
+    /** Resolves once every change so far has been handed over and no webhook attempt is running or waiting. */
+    idle(): Promise<void>;
+  };
   /** Runs the sweeper once, as its 5-minute schedule would. */
   sweep(): Promise<void>;
   /** Runs a status check now, as its schedule would. */
@@ -139,7 +167,8 @@ const startOn = async (
 ): Promise<LocalApp> => {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds, host } = settings;
+  const { credentials, merchantApiKey, dataDir, sweepIntervalSeconds, host, emulatorAppCallbackUrl } =
+    settings;
   const config = loadConfig(env, localFallbacks(port, EMULATOR_PREFIX, host));
   const log =
     options.log ??
@@ -147,15 +176,33 @@ const startOn = async (
   const metrics = new CountingMetrics();
 
   const dynamo = await startLocalDynamo({ dataDir });
+  // The stream's stand-in sees every write the stores make; the handler it feeds is built below.
+  let handleChanges: ConstructorParameters<typeof LocalChangeFeed>[0]['handler'] = async () => undefined;
+  const feed = new LocalChangeFeed({
+    handler: (event) => handleChanges(event),
+    tableName: dynamo.tableName,
+    log,
+    ...(options.events?.streamRetryDelayMs !== undefined && {
+      retryDelayMs: options.events.streamRetryDelayMs,
+    }),
+  });
   const table = {
-    client: options.wrapDynamo ? options.wrapDynamo(dynamo.client) : dynamo.client,
+    client: feed.wrap(options.wrapDynamo ? options.wrapDynamo(dynamo.client) : dynamo.client),
     tableName: dynamo.tableName,
   };
   const store = new DynamoOrderStore(table);
+  // A killed process can leave the index out of step with the orders (local/due-checks-repair.ts).
+  const repair = dataDir ? await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, log) : undefined;
   const idempotency = new DynamoIdempotencyStore(table);
 
   const emulator = new ZaloPayEmulator({
-    apps: [credentials],
+    apps: [
+      {
+        ...credentials,
+        name: config.merchantName,
+        callbackUrl: emulatorAppCallbackUrl ?? config.callbackUrl,
+      },
+    ],
     baseUrl: `${config.publicBaseUrl}${EMULATOR_PREFIX}`,
     clock,
     logger: log,
@@ -177,6 +224,53 @@ const startOn = async (
     onError: (error, request) => log.error('status check failed after retries', { ...request, error }),
   });
 
+  // Order events (docs/events.md): the buyer push through the AppSync Events stand-in, published
+  // by the same signed HTTP client as on AWS (with credentials made up for this process), and the
+  // merchant webhook when WEBHOOK_URL is set. No EventBridge locally.
+  const publisherCredentials = {
+    accessKeyId: 'local-order-events',
+    secretAccessKey: randomBytes(24).toString('base64url'),
+  };
+  const realtimeUrl = `${config.publicBaseUrl.replace(/^http/, 'ws')}${REALTIME_PATH}`;
+  const push = new LocalEventApi({
+    apiKey: settings.eventsApiKey,
+    host: new URL(config.publicBaseUrl).host,
+    credentials: publisherCredentials,
+    region: 'local',
+    log,
+    ...(options.events?.keepAliveMs !== undefined && { keepAliveMs: options.events.keepAliveMs }),
+  });
+  const webhook = settings.webhook;
+  const webhooks =
+    webhook.url === undefined
+      ? undefined
+      : new LocalWebhooks({
+          client: dynamo.client,
+          tableName: dynamo.tableName,
+          sender: new WebhookSender({ url: webhook.url, secret: () => webhook.secret }),
+          policy: webhook.retry,
+          clock,
+          log,
+          metrics,
+          merchantApiKey,
+        });
+  const sinks: EventSink[] = [
+    new AppSyncEventsPublisher({
+      // The server itself, whatever PUBLIC_BASE_URL says.
+      endpoint: `${loopbackUrl(server)}${PUBLISH_PATH}`,
+      region: 'local',
+      credentials: () => publisherCredentials,
+    }),
+    ...(webhooks ? [webhooks] : []),
+  ];
+  const changesHandler = orderEvents({
+    sinks: options.wrapEventSinks ? options.wrapEventSinks(sinks) : sinks,
+    config,
+    log,
+    metrics,
+  });
+  handleChanges = (event) => changesHandler(event, context('order-events'));
+
   /** Requests and sweeps under way: shutdown cuts long-polls short and waits for the rest. */
   const inFlight = new TaskTracker();
   const deps = {
@@ -194,9 +288,14 @@ const startOn = async (
     pollIntervalMs: config.longPollIntervalMs,
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),
-    sweep: DEFAULT_SWEEP,
+    sweep: sweepOptions(config.zalopayTimeoutMs),
     zalopayTimeoutMs: config.zalopayTimeoutMs,
     pages: await readWebPages(),
+    push: {
+      realtimeUrl,
+      host: new URL(config.publicBaseUrl).host,
+      apiKey: settings.eventsApiKey,
+    },
     apiDocument: () => apiDocument({ ...config, urls: config }),
   };
 
@@ -220,8 +319,22 @@ const startOn = async (
   const checkHandler = statusCheck(deps);
   runCheck = (request) => checkHandler(request, context('status-check'));
   const sweepHandler = sweeper(deps);
-  const sweep = async () => {
-    await sweepHandler({}, context('sweeper'));
+  // One sweep at a time, each with its period as its time budget, as the sweeper's reserved
+  // concurrency of 1 and its timeout shorter than its period make it on AWS.
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      const deadline = Date.now() + sweepIntervalSeconds * 1000;
+      try {
+        await sweepHandler(
+          {},
+          { ...context('sweeper'), getRemainingTimeInMillis: () => deadline - Date.now() },
+        );
+      } finally {
+        sweeping = undefined;
+      }
+    })();
+    return sweeping;
   };
   const sweepSafely = () =>
     inFlight.track(sweep().catch((error: unknown) => log.error('sweeper failed', { error })));
@@ -231,14 +344,30 @@ const startOn = async (
   serve(
     localRequestListener({
       routes,
-      mounts: [{ prefix: EMULATOR_PREFIX, handle: (req, res, path) => emulator.handle(req, res, path) }],
+      mounts: [
+        { prefix: EMULATOR_PREFIX, handle: (req, res, path) => emulator.handle(req, res, path) },
+        { prefix: PUBLISH_PATH, handle: (req, res, path) => push.handle(req, res, path) },
+        ...(webhooks ? [{ prefix: WEBHOOKS_PREFIX, handle: webhooks.handle.bind(webhooks) }] : []),
+      ],
       log,
       tasks: inFlight,
     }),
   );
+  server.on('upgrade', (req, socket, head) => push.handleUpgrade(req, socket, head));
+  // Deliveries left pending by the last run (DATA_DIR) go out again.
+  await webhooks?.start();
 
-  // Orders kept in DATA_DIR lost their timers with the last process: pick up the overdue ones now.
-  if (dataDir) sweepSafely();
+  // Orders kept in DATA_DIR lost their timers with the last process: each gets its recorded check
+  // back (one already due runs now), as EventBridge Scheduler would have kept it.
+  if (repair) {
+    log.info('due checks restored after a restart', {
+      unsettled: repair.checks.length,
+      restored: repair.restored,
+      removed: repair.removed,
+      failed: repair.failed,
+    });
+    for (const check of repair.checks) await scheduler.schedule(check);
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -248,7 +377,11 @@ const startOn = async (
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // Handlers still running finish their writes (their clients are gone) before the store closes.
-      await Promise.all([stopped, inFlight.close(), scheduler.close(), emulator.close()]);
+      // The pages' sockets too: the server only closes once every connection has ended.
+      await Promise.all([stopped, push.close(), inFlight.close(), scheduler.close(), emulator.close()]);
+      // What the last writes changed is handed over, then the webhook's waiting retries stop.
+      await feed.close();
+      await webhooks?.close();
       await dynamo.close();
     })();
     return closing;
@@ -265,10 +398,29 @@ const startOn = async (
     dynamo,
     metrics,
     dataDir,
+    repair,
+    events: {
+      feed,
+      push,
+      realtimeUrl,
+      webhooks,
+      webhookUrl: webhook.url,
+      idle: async () => {
+        await feed.idle();
+        await webhooks?.idle();
+      },
+    },
     sweep,
     checkStatus: runCheck,
     close,
   };
+};
+
+/** This server from inside, whatever PUBLIC_BASE_URL says (a wildcard address is reached on loopback). */
+const loopbackUrl = (server: Server): string => {
+  const { address, family, port } = server.address() as AddressInfo;
+  const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `http://${family === 'IPv6' ? `[${reachable}]` : reachable}:${port}`;
 };
 
 const context = (functionName: string): Context => lambdaContext(randomUUID(), functionName);

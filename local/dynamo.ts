@@ -38,6 +38,8 @@ export interface LocalDynamo {
   endpoint: string;
   /** A document client for the adapters, already pointed at `endpoint`. */
   client: DynamoDBDocumentClient;
+  /** The plain client under it, for code that reads and writes items exactly as stored. */
+  baseClient: DynamoDBClient;
   tableName: string;
   /** Destroys the client and stops the server (flushing the LevelDB store when persisted). */
   close(): Promise<void>;
@@ -73,7 +75,7 @@ export const startLocalDynamo = async ({ dataDir }: LocalDynamoOptions = {}): Pr
     await close();
     throw error;
   }
-  return { endpoint, client: createDocumentClient(base), tableName: TABLE_NAME, close };
+  return { endpoint, client: createDocumentClient(base), baseClient: base, tableName: TABLE_NAME, close };
 };
 
 /**

@@ -8,6 +8,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const app = await startLocalApp();
 const { config, credentials, emulated } = app;
 const minutes = (s: number) => (s >= 60 ? `${+(s / 60).toFixed(2)} min` : `${s} s`);
+const webhookSecretSource = process.env.WEBHOOK_SECRET
+  ? 'WEBHOOK_SECRET'
+  : 'the development secret (WEBHOOK_SECRET unset)';
 
 console.log(`
   ZaloPay QR demo is running
@@ -19,6 +22,8 @@ console.log(`
   Callback URL    ${config.callbackUrl}
   DynamoDB        embedded dynalite, ${app.dataDir ? `data in ${app.dataDir}` : 'in memory (set DATA_DIR to keep orders)'}
   Status check    ${minutes(config.statusCheckDelaySeconds)} after each order (STATUS_CHECK_DELAY_SECONDS)
+  Order events    pushed to the pages at ${app.events.realtimeUrl} (AppSync Events protocol, key EVENTS_API_KEY)
+  Webhook         ${app.events.webhookUrl ? `${app.events.webhookUrl}, signed with ${webhookSecretSource}` : 'off: set WEBHOOK_URL (try npm run webhook-echo in another terminal, then WEBHOOK_URL=http://localhost:4000 npm start)'}
 
   Open the checkout page, pay on the emulator's page, watch the order turn PAID.
   Press Ctrl-C to stop.

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { type ConfigFallbacks, parseEnv } from '../shared/core/config';
+import { type ConfigFallbacks, isHttpUrl, parseEnv } from '../shared/core/config';
 import { intBetween } from '../shared/core/schemas';
+import { DEFAULT_WEBHOOK_RETRY, type WebhookRetryPolicy, webhookSecretSchema } from '../shared/core/webhooks';
 import type { ZaloPayCredentials } from '../shared/core/zalopay/types';
 import { SANDBOX_APP_2553 } from './sandbox';
 
@@ -13,6 +14,16 @@ const unlessEmpty = <T extends z.ZodMiniType>(inner: T) =>
     z.optional(inner),
   );
 const key = z.string().check(z.minLength(1));
+
+/**
+ * The webhook signing secret when `WEBHOOK_SECRET` is unset: a fixed development secret, published
+ * here on purpose so that `npm run webhook-echo` verifies without configuration. Local only: on
+ * AWS the secret is the merchant's own, in the stack's secret (docs/events.md §3).
+ */
+export const LOCAL_WEBHOOK_SECRET = 'whsec_emFsb3BheS1xci1sb2NhbC13ZWJob29rLXNlY3JldCE=';
+
+/** The API key of the local push endpoint when `EVENTS_API_KEY` is unset (docs/events.md §6). */
+export const LOCAL_EVENTS_API_KEY = 'local-events-key';
 
 /** Loopback only: the local runtime holds public sandbox keys and a default merchant key. */
 const DEFAULT_HOST = '127.0.0.1';
@@ -27,6 +38,18 @@ const schema = z.object({
   MERCHANT_API_KEY: unlessEmpty(z.string()),
   DATA_DIR: unlessEmpty(z.string()),
   SWEEP_INTERVAL_SECONDS: unlessEmpty(z.coerce.number().check(z.positive())),
+  EMULATOR_APP_CALLBACK_URL: unlessEmpty(z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL'))),
+  EVENTS_API_KEY: z._default(key, LOCAL_EVENTS_API_KEY),
+  WEBHOOK_URL: unlessEmpty(z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL'))),
+  WEBHOOK_SECRET: z._default(webhookSecretSchema, LOCAL_WEBHOOK_SECRET),
+  WEBHOOK_RETRY_SECONDS: z._default(
+    z.coerce.number().check(z.positive(), z.maximum(DEFAULT_WEBHOOK_RETRY.maxDelaySeconds)),
+    DEFAULT_WEBHOOK_RETRY.firstDelaySeconds,
+  ),
+  WEBHOOK_RETRY_WINDOW_SECONDS: z._default(
+    z.coerce.number().check(z.positive(), z.maximum(7 * 24 * 3600)),
+    DEFAULT_WEBHOOK_RETRY.windowSeconds,
+  ),
 });
 
 /** What only the local runtime reads from the environment, besides the app settings of `loadConfig`. */
@@ -41,6 +64,15 @@ export interface LocalSettings {
   /** Where dynalite keeps its data; in memory when unset. */
   dataDir: string | undefined;
   sweepIntervalSeconds: number;
+  /**
+   * The callback URL registered for the app at the emulator (ZaloPay's merchant-portal setting),
+   * for orders created without `callback_url`; unset: this runtime's own callback URL.
+   */
+  emulatorAppCallbackUrl: string | undefined;
+  /** What the pages subscribe to the local push endpoint with. */
+  eventsApiKey: string;
+  /** The merchant webhook: where (none when unset), the signing secret, and the retry policy. */
+  webhook: { url: string | undefined; secret: string; retry: WebhookRetryPolicy };
 }
 
 /** The local settings, or a ConfigError naming every bad variable (never its value: keys are secret). */
@@ -58,6 +90,17 @@ export const localSettings = (env: Env): LocalSettings => {
     merchantApiKey: c.MERCHANT_API_KEY ?? 'dev-merchant-key',
     dataDir: c.DATA_DIR,
     sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS ?? 300,
+    emulatorAppCallbackUrl: c.EMULATOR_APP_CALLBACK_URL,
+    eventsApiKey: c.EVENTS_API_KEY,
+    webhook: {
+      url: c.WEBHOOK_URL,
+      secret: c.WEBHOOK_SECRET,
+      retry: {
+        ...DEFAULT_WEBHOOK_RETRY,
+        firstDelaySeconds: c.WEBHOOK_RETRY_SECONDS,
+        windowSeconds: c.WEBHOOK_RETRY_WINDOW_SECONDS,
+      },
+    },
   };
 };
 

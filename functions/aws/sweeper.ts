@@ -1,10 +1,10 @@
-import { DEFAULT_SWEEP, makeHandler } from '../sweeper';
+import { makeHandler, sweepOptions } from '../sweeper';
 import { store } from './lib/dynamo';
-import { clock, lambda, logger, metrics, policy } from './lib/runtime';
+import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
 import { statusCheckScheduler } from './lib/scheduler';
 import { zalopay } from './lib/zalopay';
 
-/** Every 5 minutes (EventBridge Scheduler): checks the orders whose check is overdue. */
+/** Every 5 minutes (EventBridge Scheduler): works through the orders whose check is overdue. */
 export const handler = lambda(
   makeHandler({
     store,
@@ -14,6 +14,6 @@ export const handler = lambda(
     policy,
     log: logger,
     metrics,
-    sweep: DEFAULT_SWEEP,
+    sweep: sweepOptions(config.zalopayTimeoutMs),
   }),
 );

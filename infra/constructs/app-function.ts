@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   LogLevel,
@@ -18,8 +18,15 @@ import { AWS_ENV } from '../../shared/adapters/aws/settings';
 import type { OrdersTable, TableAccess } from './orders-table';
 import type { StatusChecks } from './status-checks';
 
-/** Every Lambda function of the stack: the HTTP ones of `functions/routes.ts` and three more. */
-export type FunctionName = HttpFunction | 'callback' | 'status-check' | 'sweeper';
+/** Every Lambda function of the stack: the HTTP ones of `functions/routes.ts` and the others. */
+export type FunctionName =
+  | HttpFunction
+  | 'callback'
+  | 'status-check'
+  | 'sweeper'
+  | 'order-events'
+  | 'webhook-delivery'
+  | 'events-key-renewer';
 
 /** The Lambda entry module of a function: its composition root under functions/aws/. */
 export const entryOf = (name: FunctionName): string =>
@@ -65,7 +72,19 @@ export interface AppFunctionProps
   /** The entry module (a functions/aws/ composition root). */
   entry: string;
   logRetention: RetentionDays;
+  /**
+   * AWS Distro for OpenTelemetry's Lambda layer for Node.js, when traces should show the AWS SDK
+   * and ZaloPay calls as spans (docs/conventions.md §6). Off when undefined: Lambda's active
+   * tracing alone, no SDK in the bundle.
+   */
+  openTelemetryLayerArn?: string | undefined;
 }
+
+/**
+ * The start-up script of AWS's OpenTelemetry layers for Node.js (the `AWSOpenTelemetryDistroJs`
+ * family); Lambda starts the runtime through it, and it instruments the process.
+ */
+export const OPEN_TELEMETRY_WRAPPER = '/opt/otel-instrument';
 
 /**
  * A function of this app (docs/conventions.md §8): Node.js 22 on arm64, the shared ESM bundling with source
@@ -78,7 +97,7 @@ export class AppFunction extends NodejsFunction {
   constructor(
     scope: Construct,
     id: string,
-    { entry, logRetention, environment, ...props }: AppFunctionProps,
+    { entry, logRetention, environment, openTelemetryLayerArn, ...props }: AppFunctionProps,
   ) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention,
@@ -105,9 +124,13 @@ export class AppFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,
+        ...(openTelemetryLayerArn && { AWS_LAMBDA_EXEC_WRAPPER: OPEN_TELEMETRY_WRAPPER }),
         ...environment,
       },
     });
+    if (openTelemetryLayerArn) {
+      this.addLayers(LayerVersion.fromLayerVersionArn(this, 'OpenTelemetry', openTelemetryLayerArn));
+    }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

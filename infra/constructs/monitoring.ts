@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -28,8 +29,12 @@ export interface MonitoringProps {
   serviceName: string;
   functions: Record<string, IFunction>;
   api: PaymentApi;
-  /** Queues whose every message is a check an operator must look at. */
+  /** The group of the status-check and sweeper schedules, whose failed deliveries raise an alarm. */
+  scheduleGroup: IScheduleGroup;
+  /** Queues whose every message is a check, an order event or a webhook delivery an operator must look at. */
   deadLetterQueues: Record<string, IQueue>;
+  /** Alarm when the buyer push's API key was not renewed for two days (events-key-renewer). */
+  watchKeyRenewal?: boolean;
   alarmEmail: string | undefined;
 }
 
@@ -84,15 +89,63 @@ export class Monitoring extends Construct {
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       alarm(
         `${name}Messages`,
-        `Status checks in ${name}: each is an order whose check could not run. Inspect, fix, redrive.`,
+        `Messages in ${name}: each is work that could not be done (a status check, an order event or ` +
+          'a webhook delivery). Inspect, fix, redrive (README).',
         queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       );
+    }
+    if (props.watchKeyRenewal) {
+      new Alarm(this, 'EventsKeyNotRenewed', {
+        alarmDescription:
+          "The buyer push's API key was not renewed for two days: see events-key-renewer's logs. It " +
+          'expires a year after the last renewal; then the pages fall back to the long-poll.',
+        metric: business('EventsKeyRenewed', Duration.days(1)),
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }).addAlarmAction(new SnsAction(this.topic));
     }
     alarm(
       'OrdersInReview',
       'An order went to REVIEW (amount mismatch, paid after close, orphan payment, or unresolved at 47 h): ' +
         'a person must decide. GET /orders/{appTransId}/history shows why.',
       business('OrderReview'),
+    );
+
+    // A lost check is never silent (docs/scheduling.md §6): a schedule not created, a schedule
+    // not delivered, and the sweeper finding what lost schedules leave behind.
+    alarm(
+      'StatusCheckScheduleFailures',
+      'CreateSchedule failed for a status check (after POST /orders or a check): the check is recorded and ' +
+        'the sweeper runs it late. Look at Scheduler quotas and the functions’ scheduler permissions.',
+      business('StatusCheckScheduleFailed'),
+    );
+    const group = props.scheduleGroup;
+    const deliveryFailures = {
+      targeterrors: group.metricTargetErrors({ period: FIVE_MINUTES }),
+      dropped: group.metricDropped({ period: FIVE_MINUTES }),
+      deadletters: group.metricSentToDLQ({ period: FIVE_MINUTES }),
+      lost: group.metricFailedToBeSentToDLQ(undefined, { period: FIVE_MINUTES }),
+    };
+    alarm(
+      'ScheduleDeliveryFailures',
+      'EventBridge Scheduler could not deliver a status check or sweeper run (target errors, dropped after ' +
+        'its retries, sent to or failed to reach the dead-letter queue): the sweeper catches up the checks.',
+      new MathExpression({
+        label: 'Failed schedule deliveries',
+        expression: Object.keys(deliveryFailures)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(' + '),
+        usingMetrics: deliveryFailures,
+        period: FIVE_MINUTES,
+      }),
+    );
+    alarm(
+      'OverdueChecksFound',
+      'The sweeper found status checks more than 2 minutes overdue: their schedules were lost, throttled or ' +
+        'never created. It runs them; normally it finds none.',
+      business('SweptOrders'),
     );
 
     const failures = ['ZaloPayError', 'OrderCreateUnknown', 'OrderCreateRejected'] as const;
@@ -180,7 +233,9 @@ export class Monitoring extends Construct {
       ),
       graph(
         'Status checks',
-        (['StatusCheckRun', 'StatusCheckScheduled', 'SweptOrders'] as const).map((m) => business(m)),
+        (['StatusCheckRun', 'StatusCheckScheduled', 'StatusCheckScheduleFailed', 'SweptOrders'] as const).map(
+          (m) => business(m),
+        ),
       ),
     );
     this.dashboard.addWidgets(

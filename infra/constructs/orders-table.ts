@@ -1,6 +1,13 @@
 import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { type Attribute, AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  type Attribute,
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DUE_CHECKS_INDEX, REVIEWS_INDEX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/schema';
@@ -43,7 +50,7 @@ const keyOf = (schema: readonly KeySchemaElement[] | undefined, type: 'HASH' | '
  * The single table of `schema.ts`, declared from the very `tableDefinition` the local runtime and
  * the tests create, so the deployed keys and index cannot drift from them. On-demand, point-in-time
  * recovery, deletion protection and RETAIN in every stage (a sandbox holds real payment records
- * too), TTL on the idempotency records.
+ * too), TTL on the idempotency records, and a stream of old and new images for order events.
  */
 export class OrdersTable extends Construct {
   readonly table: Table;
@@ -69,6 +76,8 @@ export class OrdersTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The change feed of order events (docs/events.md §1): each order write, old and new.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const index of definition.GlobalSecondaryIndexes ?? []) {
       const indexSortKey = keyOf(index.KeySchema, 'RANGE');

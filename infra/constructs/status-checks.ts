@@ -123,6 +123,11 @@ export class StatusChecks extends Construct {
         "CDK's Lambda target grants invoke on the sweeper and its versions (ARN:*); it is still the " +
         'sweeper function only.',
     });
+    // One run at a time (docs/scheduling.md §4): a run that failed is not retried, by Scheduler or
+    // by Lambda, since the next run 5 minutes later does the same work; retries would only stack
+    // runs up behind the reserved concurrency of 1. A delivery that fails still goes to the
+    // dead-letter queue, which raises an alarm.
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(4) });
     return new Schedule(this, 'Sweeper', {
       description: 'Checks unsettled orders whose status check is overdue',
       schedule: ScheduleExpression.rate(Duration.minutes(5)),
@@ -130,7 +135,7 @@ export class StatusChecks extends Construct {
       target: new LambdaInvoke(fn, {
         role,
         deadLetterQueue: this.deliveryDeadLetters,
-        retryAttempts: 2,
+        retryAttempts: 0,
         maxEventAge: Duration.minutes(4),
       }),
     });

@@ -10,6 +10,13 @@ export interface EmulatorApp {
   appId: number;
   key1: string;
   key2: string;
+  /**
+   * The callback URL registered for the app in ZaloPay's merchant portal: where the callback of an
+   * order created without `callback_url` goes. Without one, such an order gets no callback.
+   */
+  callbackUrl?: string;
+  /** The app's name in the merchant portal, shown to the buyer on the payment page; else `app_user`. */
+  name?: string;
 }
 
 /** The four v2 OpenAPI operations, named by their path. */
@@ -143,7 +150,8 @@ const createSchema = z.object({
   embed_data: jsonText(2048, (v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
   bank_code: z.optional(z.string().check(z.maxLength(20))),
   expire_duration_seconds: z.optional(integer(300, 2_592_000)),
-  callback_url: z.optional(httpUrl),
+  // An empty value counts as absent, as the SDK sends one it was not given.
+  callback_url: z.optional(z.union([z.literal(''), httpUrl])),
   mac,
 });
 
@@ -178,7 +186,7 @@ const createOrder = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
     item: r.item,
     embedData: r.embed_data,
     bankCode: r.bank_code ?? '',
-    callbackUrl: r.callback_url,
+    callbackUrl: r.callback_url || undefined,
     expireDurationSeconds: Number(r.expire_duration_seconds ?? DEFAULT_EXPIRE_SECONDS),
     zpTransToken,
     orderUrl: `${ctx.baseUrl}/openinapp?order=${encodeURIComponent(orderParam)}`,

@@ -173,6 +173,25 @@ const NOTICES: Record<NotPayable, { httpStatus: number; notice: NoticeView }> = 
   },
 };
 
+/**
+ * The tester's switch on the payment page: the callback delivered, the callback lost (the
+ * browser's redirect still brings the buyer back, and its query settles the order), or the buyer
+ * closing the app right after paying (no callback and no redirect: only the status check can tell).
+ */
+export type TesterChoice = 'deliver' | 'lost' | 'closed';
+
+const testerChoice = (value: string | null): TesterChoice =>
+  value === 'lost' || value === 'closed' ? value : 'deliver';
+
+const APP_CLOSED: NoticeView = {
+  tone: 'success',
+  title: { vi: 'Đã thanh toán, ứng dụng đã đóng', en: 'Paid, app closed' },
+  message: {
+    vi: 'Không có callback và không chuyển hướng về cửa hàng: chỉ lần kiểm tra trạng thái mới biết đơn đã được thanh toán.',
+    en: 'No callback and no redirect to the shop: only the status check can learn that the order was paid.',
+  },
+};
+
 const BAD_FORM: NoticeView = {
   tone: 'error',
   title: { vi: 'Yêu cầu không hợp lệ', en: 'Invalid request' },
@@ -258,6 +277,11 @@ export class ZaloPayEmulator {
   order(appTransId: string): EmulatorOrder | undefined {
     const record = this.#store.latestWithId(appTransId);
     return record && this.#snapshot(record);
+  }
+
+  /** Every order created so far, oldest first (copies): what a merchant portal would list. */
+  orders(): EmulatorOrder[] {
+    return this.#store.all().map((record) => this.#snapshot(record));
   }
 
   /**
@@ -400,16 +424,17 @@ export class ZaloPayEmulator {
   async #settlePaid(order: OrderRecord, mode: CallbackMode): Promise<EmulatorOrder> {
     const now = this.#now();
     this.#store.markPaid(order, dailyId(now, this.#zpTransSequence++), now);
-    const { appTransId, callbackUrl } = order;
+    const app = this.#apps.get(order.appId)!;
+    const { appTransId } = order;
+    // ZaloPay calls the order's callback_url, else the URL registered for the app.
+    const callbackUrl = order.callbackUrl ?? app.callbackUrl;
     this.#logger.info('emulator order paid', { appTransId, zpTransId: order.zpTransId, callback: mode });
     if (mode === 'deliver' && callbackUrl) {
-      await this.#callbacks.send(
-        appTransId,
-        callbackUrl,
-        callbackBody(order, this.#apps.get(order.appId)!.key2),
-      );
+      await this.#callbacks.send(appTransId, callbackUrl, callbackBody(order, app.key2));
     } else if (mode === 'deliver') {
-      this.#logger.warn('emulator order has no callback_url: no callback sent', { appTransId });
+      this.#logger.warn('emulator order has no callback_url and its app none registered: no callback sent', {
+        appTransId,
+      });
     }
     return this.#snapshot(order);
   }
@@ -502,7 +527,7 @@ export class ZaloPayEmulator {
       renderPayPage({
         appId: order.appId,
         appTransId: order.appTransId,
-        appUser: order.appUser,
+        merchant: this.#apps.get(order.appId)?.name ?? order.appUser,
         description: order.description,
         amount: order.amount,
         items: itemsOf(order.item),
@@ -521,9 +546,15 @@ export class ZaloPayEmulator {
       sendHtml(res, 400, renderNoticePage(BAD_FORM));
       return;
     }
-    if (action === 'pay') await this.#settlePaid(order, form.get('callback') === 'lost' ? 'lost' : 'deliver');
-    else this.#cancel(order);
-    this.#redirect(res, order, action === 'pay' ? PAY_STATUS.paid : PAY_STATUS.cancelled);
+    if (action === 'cancel') {
+      this.#cancel(order);
+      this.#redirect(res, order, PAY_STATUS.cancelled);
+      return;
+    }
+    const tester = testerChoice(form.get('callback'));
+    await this.#settlePaid(order, tester === 'deliver' ? 'deliver' : 'lost');
+    if (tester === 'closed') sendHtml(res, 200, renderNoticePage(APP_CLOSED));
+    else this.#redirect(res, order, PAY_STATUS.paid);
   }
 
   /** The browser's way back to the merchant (docs/zalopay-protocol.md §7), or a result page without `redirecturl`. */

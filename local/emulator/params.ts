@@ -56,8 +56,9 @@ const jsonEntries = (body: string): [string, string][] | undefined => {
 };
 
 /**
- * The parameters of an API call, from a form-urlencoded or JSON body, or from the URL query
- * string when the body is empty (ZaloPay's own samples post that way). Bodies are UTF-8.
+ * The parameters of an API call, from a form-urlencoded or JSON body (also a JSON body sent as
+ * form-urlencoded, as the official Node SDK does), or from the URL query string when the body is
+ * empty (ZaloPay's own samples and the SDK's older releases post that way). Bodies are UTF-8.
  */
 export const requestParams = (
   contentType: string | undefined,
@@ -72,6 +73,13 @@ export const requestParams = (
     return entries ? { ok: true, params: fromEntries(entries) } : { ok: false, problem: 'malformed' };
   }
   if (mediaType === 'application/x-www-form-urlencoded' || mediaType === '') {
+    // ZaloPay's official Node SDK posts JSON text through axios, which labels a string body
+    // form-urlencoded: a body that starts as a JSON object is read as one (no form field name
+    // starts with "{").
+    if (text.trimStart().startsWith('{')) {
+      const entries = jsonEntries(text);
+      return entries ? { ok: true, params: fromEntries(entries) } : { ok: false, problem: 'malformed' };
+    }
     return { ok: true, params: fromEntries(new URLSearchParams(text)) };
   }
   return { ok: false, problem: 'unsupported-media-type' };

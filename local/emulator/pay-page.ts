@@ -38,6 +38,7 @@ main{flex:1;display:flex;flex-direction:column;gap:16px;padding:20px}
 h1{margin:0;font-size:18px;line-height:1.35;overflow-wrap:anywhere}
 .en{color:#4a5563;font-size:.875em}
 .lead{margin:0}
+.description{margin:0;font-size:14px;color:#5b6472;overflow-wrap:anywhere}
 .amount{margin:0;font-size:34px;font-weight:700;white-space:nowrap}
 .items{list-style:none;margin:0;padding:0;border-top:1px solid #e3e8ef}
 .items li{display:flex;justify-content:space-between;gap:12px;padding:8px 0;border-bottom:1px solid #e3e8ef}
@@ -126,7 +127,8 @@ ${items
 export interface PayPageView {
   appId: number;
   appTransId: string;
-  appUser: string;
+  /** Who is paid: the app's name at ZaloPay, else the order's `app_user`. */
+  merchant: string;
   description: string;
   amount: number;
   /** What is being bought (empty when the order's `item` lists nothing readable). */
@@ -159,13 +161,17 @@ const COUNTDOWN_SCRIPT = `
 /** The page where the buyer (a tester) pays or cancels the order. */
 export const renderPayPage = (v: PayPageView): string =>
   shell(
-    `ZaloPay – ${v.description || v.appTransId}`,
+    `ZaloPay – ${v.merchant}`,
     `<p class="lead">${both({ vi: 'Thanh toán cho', en: 'You are paying for' })}</p>
-<h1>${escapeHtml(v.description)}</h1>
+<h1>${escapeHtml(v.merchant)}</h1>
 <p class="amount">${escapeHtml(formatVnd(v.amount))}</p>
-${itemList(v.items)}
+${
+  v.description
+    ? `<p class="description">${escapeHtml(v.description)}</p>
+`
+    : ''
+}${itemList(v.items)}
 <dl>
-<dt>${both({ vi: 'Người dùng', en: 'App user' })}</dt><dd>${escapeHtml(v.appUser)}</dd>
 <dt>${both({ vi: 'Mã giao dịch', en: 'Transaction' })}</dt><dd><code>${escapeHtml(v.appTransId)}</code></dd>
 <dt>${both({ vi: 'Ứng dụng', en: 'App ID' })}</dt><dd>${escapeHtml(String(v.appId))}</dd>
 <dt>${both({ vi: 'Hết hạn sau', en: 'Expires in' })}</dt><dd><span id="countdown" role="timer" data-seconds="${escapeHtml(String(Math.floor(v.secondsLeft)))}">${escapeHtml(formatDuration(v.secondsLeft))}</span></dd>
@@ -175,11 +181,12 @@ ${itemList(v.items)}
 <fieldset class="tester">
 <legend>${both({ vi: 'Kiểm thử', en: 'Testers' })}</legend>
 <p class="hint">${both({
-      vi: 'Callback tới cửa hàng (không có trên trang thật của ZaloPay):',
-      en: 'The callback to the shop (not on the real ZaloPay page):',
+      vi: 'Sau khi thanh toán (không có trên trang thật của ZaloPay):',
+      en: 'After paying (not on the real ZaloPay page):',
     })}</p>
 <label><input type="radio" name="callback" value="deliver" checked> ${both({ vi: 'Gửi callback', en: 'Callback delivered' })}</label>
 <label><input type="radio" name="callback" value="lost"> ${both({ vi: 'Mất callback', en: 'Callback lost' })}</label>
+<label><input type="radio" name="callback" value="closed"> ${both({ vi: 'Người mua đóng ứng dụng (không callback, không chuyển hướng)', en: 'Buyer closes the app (no callback, no redirect)' })}</label>
 </fieldset>
 <div class="actions">
 <button id="pay" class="pay" type="submit" name="action" value="pay">${both({ vi: 'Thanh toán', en: 'Pay' })}</button>

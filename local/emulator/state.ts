@@ -75,6 +75,11 @@ export class EmulatorStore {
     return [...this.#orders.values()].filter((o) => o.appTransId === appTransId).at(-1);
   }
 
+  /** Every order, oldest first. */
+  all(): OrderRecord[] {
+    return [...this.#orders.values()];
+  }
+
   orderByToken(zpTransToken: string): OrderRecord | undefined {
     return this.#byToken.get(zpTransToken);
   }

@@ -24,6 +24,9 @@ export type MetricName =
   | 'CallbackFailed'
   | 'StatusCheckRun'
   | 'StatusCheckScheduled'
+  /** A status check's schedule could not be created: the sweeper is all that runs it now. */
+  | 'StatusCheckScheduleFailed'
+  /** Overdue checks the sweeper found and ran: normally none, each one a schedule that was lost. */
   | 'SweptOrders'
   | 'ZaloPayError'
   | 'OrderCancelled'
@@ -32,7 +35,17 @@ export type MetricName =
   | 'RefundFailed'
   | 'RefundCheckRun'
   | 'RefundUnresolved'
-  | 'OrderRefunded';
+  | 'OrderRefunded'
+  /** An order event handed to every consumer (docs/events.md). */
+  | 'OrderEventPublished'
+  /** A consumer of an order event failed; the change feed retries the event. */
+  | 'OrderEventFailed'
+  | 'WebhookDelivered'
+  /** One webhook attempt failed; another follows unless the retry window is over. */
+  | 'WebhookFailed'
+  | 'WebhookDeadLettered'
+  /** The buyer push's API key was renewed (its alarm fires when this stops). */
+  | 'EventsKeyRenewed';
 
 export interface Metrics {
   count(name: MetricName, value?: number): void;

@@ -37,6 +37,15 @@ interface OrderView {
 const orderView = async (appTransId: string): Promise<OrderView> =>
   (await fetch(`${app().url}/orders/${appTransId}`)).json() as Promise<OrderView>;
 
+/** What settled the order: the `trigger` of its last transition (merchant `GET …/history`). */
+const settledByTrigger = async (appTransId: string): Promise<string | undefined> => {
+  const response = await fetch(`${app().url}/orders/${appTransId}/history`, {
+    headers: { 'x-api-key': 'dev-merchant-key' },
+  });
+  const { transitions } = (await response.json()) as { transitions: { to: string; trigger: string }[] };
+  return transitions.at(-1)?.trigger;
+};
+
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true });
 
 const qrImageLoaded = (page: Page) =>
@@ -53,6 +62,8 @@ const markWindow = (page: Page) =>
 const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker);
 
 describe('the checkout in Chromium', () => {
+  // The first test warms Chromium up and does the most (QR decoded from pixels, three pages, audits,
+  // screenshots): a limit for a slow machine, not a performance goal.
   it('desktop: ZaloPay → a QR that encodes the order_url → paid on /result and in the checkout, without a reload', async () => {
     const page = await browser.newPage();
     await page.goto(app().url);
@@ -116,9 +127,9 @@ describe('the checkout in Chromium', () => {
     await heading(result, 'Thanh toán thành công').waitFor();
     expect(await result.locator('#outcome-amount').textContent()).toMatch(/^128\.000\s₫$/);
     await screenshot(result, 'result-paid', 'result-paid');
-  });
+  }, 60_000);
 
-  it('callback lost: the status check finds the payment and both pages say paid', async () => {
+  it('callback lost: the redirect back to the shop queries ZaloPay and both pages say paid', async () => {
     const page = await browser.newPage();
     const appTransId = await payWithZaloPay(page, app().url);
     await qrImageLoaded(page);
@@ -134,6 +145,26 @@ describe('the checkout in Chromium', () => {
     await heading(page, 'Thanh toán thành công').waitFor();
 
     expect(await orderView(appTransId)).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    expect(await settledByTrigger(appTransId)).toBe('redirect');
+    expect(app().emulator.callbackLog.some((c) => c.appTransId === appTransId)).toBe(false);
+  });
+
+  it('buyer closes the app after paying: no callback, no redirect; the status check settles it', async () => {
+    const page = await browser.newPage();
+    const appTransId = await payWithZaloPay(page, app().url);
+    await markWindow(page);
+
+    const phone = await browser.newPage(PHONE);
+    await phone.goto((await orderView(appTransId)).orderUrl);
+    await phone.getByLabel(/Người mua đóng ứng dụng/).check();
+    await phone.getByRole('button', { name: /^Thanh toán/ }).click();
+    await phone.getByRole('heading', { name: /^Đã thanh toán, ứng dụng đã đóng/ }).waitFor();
+    expect(phone.url()).not.toMatch(/\/result\?/);
+
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(await windowMark(page)).toBe('no reload');
+    expect(await orderView(appTransId)).toMatchObject({ status: 'PAID', settledBy: 'query' });
+    expect(await settledByTrigger(appTransId)).toBe('schedule');
     expect(app().emulator.callbackLog.some((c) => c.appTransId === appTransId)).toBe(false);
   });
 
@@ -193,6 +224,8 @@ describe('the checkout in Chromium', () => {
     expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
     await heading(page, 'Your cart').waitFor();
     expect(await page.title()).toBe('ZaloPay QR demo – Checkout');
+    const method = (await page.locator('.method').first().textContent()) ?? '';
+    expect(method.replace(/\s+/g, ' ').trim()).toMatch(/^ZaloPay Wallet/);
     await page.getByRole('button', { name: 'Pay ₫128,000' }).click();
     await heading(page, 'Pay with ZaloPay by QR code').waitFor();
     expect(await page.locator('.steps li').first().textContent()).toBe('Open the ZaloPay app');
@@ -203,6 +236,11 @@ describe('the checkout in Chromium', () => {
 
     await app().emulator.pay(appTransId);
     await heading(page, 'Payment successful').waitFor();
+
+    expect(await page.locator('#outcome-paid').textContent()).toMatch(
+      /^\d{2}:\d{2} · \d{1,2} [A-Z][a-z]{2} \d{4}$/,
+    );
+    expect(await page.getByRole('link', { name: 'Back to the menu' }).isVisible()).toBe(true);
 
     const result = await page.context().newPage();
     await result.goto(`${app().url}/result?appTransId=${appTransId}`);
@@ -238,15 +276,16 @@ describe('the checkout in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('shop-title');
   });
 
-  it('shows API errors clearly: an empty cart, and an order ZaloPay refuses', async () => {
+  it('shows API errors clearly: Pay disabled for an empty cart, and an order ZaloPay refuses', async () => {
     const page = await browser.newPage();
     await page.goto(app().url);
     for (const id of ['ca-phe-sua-da', 'tra-dao-cam-sa', 'banh-mi-thit']) {
       await page.locator(`#qty-${id}`).fill('0');
       await page.locator(`#qty-${id}`).press('Tab');
     }
-    await page.getByRole('button', { name: /^Thanh toán/ }).click();
-    expect(await page.getByRole('alert').textContent()).toContain('Giỏ hàng đang trống');
+    // Nothing to pay: Pay is disabled rather than answered with an error.
+    expect(await page.locator('#total').textContent()).toMatch(/^0\s₫$/);
+    expect(await page.locator('#pay').isDisabled()).toBe(true);
 
     await page.locator('#qty-bac-xiu').fill('1');
     await page.locator('#qty-bac-xiu').press('Tab');
@@ -259,6 +298,76 @@ describe('the checkout in Chromium', () => {
     expect(await heading(page, 'Giỏ hàng của bạn').isVisible()).toBe(true);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'checkout-error');
+  });
+
+  it('updates the total while typing, and says why a quantity was changed', async () => {
+    const page = await browser.newPage();
+    await page.goto(app().url);
+    const quantity = page.locator('#qty-bac-xiu');
+    await quantity.fill('2');
+    expect(await page.locator('#total').textContent()).toMatch(/^198\.000\s₫$/);
+    expect(await page.locator('#cart-note').isVisible()).toBe(false);
+
+    await quantity.fill('9999');
+    expect(await quantity.inputValue()).toBe('20');
+    expect(await page.getByRole('status').filter({ hasText: 'tối đa 20' }).textContent()).toContain(
+      'số lượng đã được đặt về 20',
+    );
+    await quantity.fill('-3');
+    expect(await quantity.inputValue()).toBe('0');
+    expect(await page.locator('#cart-note').textContent()).toContain('không thể âm');
+    expect(await page.locator('#total').textContent()).toMatch(/^128\.000\s₫$/);
+
+    // An emptied field stays empty while typing and counts as 0; leaving it writes the 0.
+    await page.locator('#qty-tra-dao-cam-sa').fill('');
+    expect(await page.locator('#total').textContent()).toMatch(/^83\.000\s₫$/);
+    await page.locator('#qty-tra-dao-cam-sa').press('Tab');
+    expect(await page.locator('#qty-tra-dao-cam-sa').inputValue()).toBe('0');
+    expect(await page.locator('#cart-note').isVisible()).toBe(false);
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  it('never two payable orders for one cart: the same order after "another method", after a reload, and a plain word when the cart changed', async () => {
+    const page = await browser.newPage();
+    const first = await payWithZaloPay(page, app().url);
+    expect(new URL(page.url()).searchParams.get('order')).toBe(first);
+
+    // Back to the cart and Pay again, cart unchanged: the same order, not a second one.
+    await page.getByRole('button', { name: 'Chọn hình thức thanh toán khác' }).click();
+    await heading(page, 'Giỏ hàng của bạn').waitFor();
+    expect(new URL(page.url()).searchParams.get('order')).toBeNull();
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    await heading(page, QR_HEADING).waitFor();
+    expect(await page.locator('#qr-order').textContent()).toBe(first);
+    expect(await page.locator('#qr-previous').isVisible()).toBe(false);
+
+    // A reload on the QR screen shows the same order again, read back from the API.
+    await page.reload();
+    await heading(page, QR_HEADING).waitFor();
+    expect(await page.locator('#qr-order').textContent()).toBe(first);
+    expect(await page.locator('#qr-amount').textContent()).toMatch(/^128\.000\s₫$/);
+
+    // A changed cart makes a new order, and the buyer is told not to pay the previous one.
+    await page.getByRole('button', { name: 'Chọn hình thức thanh toán khác' }).click();
+    await page.locator('#qty-bac-xiu').fill('1');
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    await heading(page, QR_HEADING).waitFor();
+    const second = (await page.locator('#qr-order').textContent()) ?? '';
+    expect(second).not.toBe(first);
+    expect(await page.locator('#qr-previous').textContent()).toContain(first);
+    expect(await page.locator('#qr-previous').textContent()).toContain('đừng thanh toán đơn đó');
+    expect(await orderView(second)).toMatchObject({ amount: CART_TOTAL + 35_000, status: 'PENDING' });
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Paid: the cart starts over and the next Pay is a new order.
+    await app().emulator.pay(second);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    await page.getByRole('link', { name: 'Quay lại thực đơn' }).click();
+    await page.getByRole('button', { name: /^Thanh toán/ }).click();
+    await heading(page, QR_HEADING).waitFor();
+    const third = (await page.locator('#qr-order').textContent()) ?? '';
+    expect([first, second]).not.toContain(third);
+    expect(await page.locator('#qr-previous').isVisible()).toBe(false);
   });
 
   it('ZaloPay unreachable: the checkout follows the unknown order until the status check settles it', async () => {
@@ -292,8 +401,51 @@ describe('the checkout in Chromium', () => {
     await screenshot(page, 'checkout-review');
   });
 
+  it('pay → the checkout shows paid through the push, with no long-poll request', async () => {
+    const page = await browser.newPage();
+    const longPolls: string[] = [];
+    page.on('request', (request) => {
+      if (/\/orders\/[^/]+\?wait=/.test(request.url())) longPolls.push(request.url());
+    });
+    const pushed: string[] = [];
+    let markSubscribed: () => void = () => undefined;
+    const subscribed = new Promise<void>((resolve) => {
+      markSubscribed = resolve;
+    });
+    page.on('websocket', (socket) => {
+      if (!socket.url().endsWith('/event/realtime')) return;
+      socket.on('framereceived', ({ payload }) => {
+        const message = JSON.parse(String(payload)) as { type: string; event?: string };
+        if (message.type === 'subscribe_success') markSubscribed();
+        if (message.type === 'data') pushed.push(JSON.parse(message.event ?? '{}').status);
+      });
+    });
+    const appTransId = await payWithZaloPay(page, app().url);
+    await subscribed;
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(pushed).toContain('PAID');
+    expect(longPolls).toEqual([]);
+  });
+
+  it('with WebSockets blocked, the page still reaches the result through the long-poll', async () => {
+    const page = await browser.newPage();
+    await page.routeWebSocket(/\/event\/realtime$/, (socket) => socket.close());
+    const longPolls: string[] = [];
+    page.on('request', (request) => {
+      if (/\/orders\/[^/]+\?wait=/.test(request.url())) longPolls.push(request.url());
+    });
+    const appTransId = await payWithZaloPay(page, app().url);
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    expect(longPolls.length).toBeGreaterThan(0);
+  });
+
   it('keeps following politely through network errors', async () => {
     const page = await browser.newPage();
+    // The long-poll's politeness: no push socket here.
+    await page.routeWebSocket(/\/event\/realtime$/, (socket) => socket.close());
     let refused = 0;
     await page.route(/\/orders\/[^/]+\?wait=/, (route) => {
       if (refused < 2) {
@@ -310,6 +462,31 @@ describe('the checkout in Chromium', () => {
     await heading(page, 'Thanh toán thành công').waitFor();
     expect(refused).toBe(2);
     expect(await page.locator('[data-trouble]:not([hidden])').count()).toBe(0);
+  });
+
+  it('backs off when the API throttles: no sooner than Retry-After, then paid', async () => {
+    const page = await browser.newPage();
+    // The long-poll's back-off: no push socket here.
+    await page.routeWebSocket(/\/event\/realtime$/, (socket) => socket.close());
+    const polls: number[] = [];
+    await page.route(/\/orders\/[^/]+\?wait=/, (route) => {
+      polls.push(Date.now());
+      if (polls.length === 1) {
+        return route.fulfill({
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '2' },
+          body: JSON.stringify({ message: 'Too Many Requests' }),
+        });
+      }
+      return route.continue();
+    });
+    const appTransId = await payWithZaloPay(page, app().url);
+    await page.getByText('Không kết nối được máy chủ, đang thử lại…').first().waitFor();
+
+    await app().emulator.pay(appTransId);
+    await heading(page, 'Thanh toán thành công').waitFor();
+    // A lower bound only: the page waited at least what the API asked.
+    expect(polls[1]! - polls[0]!).toBeGreaterThanOrEqual(2_000);
   });
 });
 
@@ -335,6 +512,8 @@ describe('the result page and the redirect landing', () => {
     const page = await browser.newPage();
     await page.goto(`${app().url}/result?appTransId=261128_NoSuchOrder0000000000000&status=PAID`);
     await heading(page, 'Không tìm thấy đơn hàng').waitFor();
+    // Nothing to list: no empty details box.
+    expect(await page.locator('.facts').isVisible()).toBe(false);
     await page.goto(`${app().url}/result`);
     await heading(page, 'Không tìm thấy đơn hàng').waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);

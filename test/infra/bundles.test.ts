@@ -21,7 +21,8 @@ let outdir: string;
 let bundles: Map<FunctionName, string>;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'bundles-test-'));
-  ({ bundles } = bundleStack(outdir));
+  // With a webhook, so that webhook-delivery is bundled too.
+  ({ bundles } = bundleStack(outdir, { webhookUrl: 'https://shop.example/hooks' }));
 }, 120_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -92,8 +93,10 @@ describe('the Lambda bundles', () => {
         'cancel-order',
         'create-order',
         'create-refund',
+        'events-key-renewer',
         'get-order',
         'list-reviews',
+        'order-events',
         'order-history',
         'pages',
         'qr',
@@ -102,6 +105,7 @@ describe('the Lambda bundles', () => {
         'status-check',
         'sweeper',
         'sync-order',
+        'webhook-delivery',
       ]);
       const names = [...bundles.keys()];
       const loaded = await Promise.all(names.map(async (name) => [name, await load(name)]));
@@ -151,6 +155,9 @@ describe('the Lambda bundles', () => {
         code.includes('DynamoDB_20120810') && 'dynamodb',
         code.includes('secretsmanager') && 'secrets-manager',
         code.includes('AWSChronosService') && 'scheduler',
+        code.includes('AWSEvents') && 'eventbridge',
+        code.includes('AmazonSQS') && 'sqs',
+        code.includes('UpdateApiKey') && 'appsync',
       ].filter(Boolean);
     };
     expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
@@ -168,7 +175,21 @@ describe('the Lambda bundles', () => {
       'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
       sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],
       'sync-order': ['dynamodb', 'secrets-manager'],
+      // AppSync Events' publish is a signed fetch, no SDK client; the stream records come in the event.
+      'order-events': ['eventbridge', 'sqs'],
+      'webhook-delivery': ['secrets-manager', 'sqs'],
+      'events-key-renewer': ['appsync'],
     });
+  });
+
+  it('holds no X-Ray SDK and no Powertools Tracer: Lambda active tracing needs neither', () => {
+    for (const [name, file] of bundles) {
+      // The source map lists every module esbuild put in the bundle, under its package path.
+      const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      const tracing = sources.filter((s) => /aws-xray-sdk|@aws-lambda-powertools\/tracer|cls-hooked/.test(s));
+      expect({ name, tracing }).toEqual({ name, tracing: [] });
+      expect(sources.some((s) => s.includes('@aws-lambda-powertools/logger'))).toBe(true);
+    }
   });
 
   it('holds no key, not even the public sandbox keys (those are local defaults only)', () => {

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { API_ROUTES } from '../../functions/routes';
 import type { FunctionName } from '../../infra/constructs/app-function';
+import { STREAM_BATCH_SIZE, STREAM_RETRY_ATTEMPTS } from '../../local/events/stream';
 import { AWS_ENV } from '../../shared/adapters/aws/settings';
 import {
   DUE_CHECKS_INDEX,
@@ -8,6 +9,7 @@ import {
   TABLE_KEYS,
   TTL_ATTRIBUTE,
 } from '../../shared/adapters/dynamodb/schema';
+import { attemptsWithin, DEFAULT_WEBHOOK_RETRY } from '../../shared/core/webhooks';
 import { SANDBOX } from '../support/sandbox';
 import { idsOfType, type Json, type Synthesized, synthesize } from './support';
 
@@ -39,7 +41,7 @@ beforeAll(() => {
     amountMin: '2000',
     amountMax: '10000000',
     statusCheckDelaySeconds: '900',
-    createOrderAuth: 'api-key',
+    // createOrderAuth left out: api-key is the production default.
     alarmEmail: 'ops@shop.example',
   });
 });
@@ -59,7 +61,20 @@ const ALL: FunctionName[] = [
   'callback',
   'status-check',
   'sweeper',
+  'order-events',
+  'events-key-renewer',
 ];
+/** What order-events' role may do besides its logs and traces. */
+const ORDER_EVENTS_PERMISSIONS = [
+  'appsync:EventPublish arn:<AWS::Partition>:appsync:<AWS::Region>:<AWS::AccountId>:apis/<Events/Api>.ApiId/channelNamespace/orders',
+  'dynamodb:ListStreams *',
+  ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map(
+    (a) => `dynamodb:${a} <Orders/Table>.StreamArn`,
+  ),
+  'events:PutEvents <Events/Bus>.Arn',
+  ...['GetQueueAttributes', 'GetQueueUrl', 'SendMessage'].map((a) => `sqs:${a} <Events/StreamFailures>.Arn`),
+];
+
 const envOf = (s: Synthesized, name: FunctionName): Record<string, unknown> =>
   s.properties(s.functionId(name)).Environment.Variables;
 
@@ -128,6 +143,67 @@ describe('functions', () => {
     });
   });
 
+  it('have the measured memory, overridable by function, and the reserved concurrency of the context', () => {
+    const memory = (s: Synthesized, name: FunctionName) => s.properties(s.functionId(name)).MemorySize;
+    const reserved = (s: Synthesized, name: FunctionName) =>
+      s.properties(s.functionId(name)).ReservedConcurrentExecutions;
+    expect(Object.fromEntries(ALL.map((name) => [name, memory(sandbox, name)]))).toEqual({
+      'create-order': 512,
+      'get-order': 256,
+      qr: 512,
+      'sync-order': 256,
+      'order-history': 256,
+      'list-reviews': 256,
+      redirect: 256,
+      pages: 128,
+      callback: 512,
+      'status-check': 512,
+      sweeper: 512,
+      'order-events': 256,
+      'events-key-renewer': 128,
+    });
+    expect(Object.fromEntries(ALL.map((name) => [name, reserved(sandbox, name)]))).toEqual({
+      'create-order': undefined,
+      'get-order': 50,
+      qr: undefined,
+      'sync-order': undefined,
+      'order-history': undefined,
+      'list-reviews': undefined,
+      redirect: undefined,
+      pages: undefined,
+      callback: 10,
+      'status-check': 10,
+      sweeper: 1,
+    });
+    const tuned = synthesize({
+      functionMemory: 'qr=1024',
+      callbackConcurrency: '40',
+      getOrderConcurrency: '0',
+    });
+    expect(memory(tuned, 'qr')).toBe(1024);
+    expect(reserved(tuned, 'callback')).toBe(40);
+    expect(reserved(tuned, 'get-order')).toBeUndefined();
+    // An account with a low concurrency quota: no reservation at all, not even the sweeper's.
+    const unreserved = synthesize({ reservedConcurrency: 'false' });
+    for (const name of ALL) expect(reserved(unreserved, name)).toBeUndefined();
+    expect(() => synthesize({ functionMemory: 'checkout=256' })).toThrow(
+      /functionMemory: no function named checkout/,
+    );
+  });
+
+  it('trace with Lambda alone, or with the OpenTelemetry layer when the context names one', () => {
+    for (const name of ALL) {
+      expect(sandbox.properties(sandbox.functionId(name)).Layers).toBeUndefined();
+      expect(envOf(sandbox, name).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
+    }
+    const layer = 'arn:aws:lambda:ap-southeast-1:615299751070:layer:AWSOpenTelemetryDistroJs:6';
+    const traced = synthesize({ openTelemetryLayerArn: layer });
+    for (const name of ALL) {
+      expect(traced.properties(traced.functionId(name)).Layers).toEqual([layer]);
+      expect(envOf(traced, name).AWS_LAMBDA_EXEC_WRAPPER).toBe('/opt/otel-instrument');
+    }
+  });
+
   it('get only the resources they use: table, secret and scheduler variables', () => {
     const uses = (name: FunctionName) => {
       const env = envOf(sandbox, name);
@@ -168,6 +244,8 @@ describe('functions', () => {
         'STATUS_CHECK_SCHEDULE_GROUP',
         'STATUS_CHECK_FUNCTION_ARN',
       ],
+      'order-events': [],
+      'events-key-renewer': [],
     });
     const s = sandbox;
     expect(s.resolve(envOf(s, 'get-order').TABLE_NAME)).toBe('<Orders/Table>');
@@ -271,6 +349,10 @@ describe('IAM: each function may do what it needs and nothing else', () => {
       ],
     ],
     ['sweeper', 'Sweeper', (s) => [...write, `dynamodb:Query ${INDEX}`, SECRET, ...schedules(s)]],
+    // The stream, its on-failure queue, publishing to the orders namespace only, the stack's bus only.
+    ['order-events', 'OrderEvents', () => ORDER_EVENTS_PERMISSIONS],
+    // The pages' key, and no other key or API.
+    ['events-key-renewer', 'EventsKeyRenewer', () => ['appsync:UpdateApiKey <Events/Api/pagesApiKey>.Arn']],
   ])('%s', (name, construct, expected) => {
     expect(sandbox.permissionsOf(sandbox.roleOf(name))).toEqual(
       [...logsAndTraces(construct), ...expected(sandbox)].sort(),
@@ -312,18 +394,20 @@ describe('status checks: EventBridge Scheduler', () => {
     ]);
   });
 
+  const invokeConfigOf = (fn: string) =>
+    idsOfType(sandbox.json, 'AWS::Lambda::EventInvokeConfig')
+      .map((id) => sandbox.properties(id))
+      .find((config) => sandbox.resolve(config.FunctionName) === fn);
+
   it('errors inside status-check are retried twice by Lambda, then kept in their own queue', () => {
-    const [config] = idsOfType(sandbox.json, 'AWS::Lambda::EventInvokeConfig').map((id) =>
-      sandbox.properties(id),
-    );
-    expect(sandbox.resolve(config!.FunctionName)).toBe('<StatusCheck>');
+    const config = invokeConfigOf('<StatusCheck>');
     expect(config).toMatchObject({ MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
     expect(sandbox.resolve(config!.DestinationConfig.OnFailure.Destination)).toBe(
       '<StatusChecks/CheckFailures>.Arn',
     );
   });
 
-  it('the sweeper runs every 5 minutes in the group, with retries and the dead-letter queue', () => {
+  it('the sweeper runs every 5 minutes in the group, one run at a time: no retries, the dead-letter queue', () => {
     const [schedule] = idsOfType(sandbox.json, 'AWS::Scheduler::Schedule').map((id) =>
       sandbox.properties(id),
     );
@@ -331,7 +415,15 @@ describe('status checks: EventBridge Scheduler', () => {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 240 } },
+      Target: { RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 240 } },
+    });
+    expect(invokeConfigOf('<Sweeper>')).toMatchObject({
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 240,
+    });
+    expect(sandbox.properties(sandbox.functionId('sweeper'))).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 280,
     });
     expect(schedule!.Name).toBeUndefined();
     expect(schedule!.GroupName).toBe(
@@ -353,8 +445,14 @@ describe('status checks: EventBridge Scheduler', () => {
     sandbox.template.hasResource('AWS::Scheduler::ScheduleGroup', { DeletionPolicy: 'Delete' });
   });
 
-  it('both failure queues require TLS, are encrypted and keep messages 14 days', () => {
-    for (const id of idsOfType(sandbox.json, 'AWS::SQS::Queue')) {
+  it('every failure queue requires TLS, is encrypted and keeps messages 14 days', () => {
+    const queues = idsOfType(sandbox.json, 'AWS::SQS::Queue');
+    expect(queues.map((id) => sandbox.resolve({ Ref: id })).sort()).toEqual([
+      '<Events/StreamFailures>',
+      '<StatusChecks/CheckFailures>',
+      '<StatusChecks/DeliveryDeadLetters>',
+    ]);
+    for (const id of queues) {
       expect(sandbox.properties(id)).toEqual({
         MessageRetentionPeriod: 1_209_600,
         SqsManagedSseEnabled: true,
@@ -369,7 +467,7 @@ describe('status checks: EventBridge Scheduler', () => {
           ]),
         },
       },
-      2,
+      3,
     );
   });
 });
@@ -543,9 +641,20 @@ describe('operations', () => {
       .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')
       .map((a) => sandbox.resolve(a.Dimensions[0].Value));
     expect(queues.sort()).toEqual([
+      '<Events/StreamFailures>.QueueName',
       '<StatusChecks/CheckFailures>.QueueName',
       '<StatusChecks/DeliveryDeadLetters>.QueueName',
     ]);
+    // Renewed daily: two days without a renewal alarm, and so does a missing metric.
+    expect(metricAlarm(sandbox, 'EventsKeyRenewed')).toMatchObject({
+      Namespace: 'ZaloPayQR',
+      Dimensions: service,
+      Period: 86_400,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
     const expressions = (label: string) =>
       alarms(sandbox).filter((a) =>
         a.Metrics?.some((m: { Label?: string }) => m.Label === label || m.Label?.startsWith(`${label} (`)),
@@ -582,7 +691,40 @@ describe('operations', () => {
     }
     const topic = idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]!;
     for (const alarm of alarms(sandbox)) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
-    expect(alarms(sandbox)).toHaveLength(9);
+    expect(alarms(sandbox)).toHaveLength(14);
+  });
+
+  it('alarms when a check is lost: a schedule not created, not delivered, or found overdue by the sweeper', () => {
+    const service = [{ Name: 'service', Value: 'zalopay-qr-sandbox' }];
+    for (const metric of ['StatusCheckScheduleFailed', 'SweptOrders']) {
+      expect(metricAlarm(sandbox, metric)).toMatchObject({
+        Namespace: 'ZaloPayQR',
+        Dimensions: service,
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+    const deliveries = alarms(sandbox).find((a) =>
+      a.Metrics?.some((m: { Label?: string }) => m.Label === 'Failed schedule deliveries'),
+    );
+    const group = idsOfType(sandbox.json, 'AWS::Scheduler::ScheduleGroup')[0]!;
+    const used = deliveries!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+      (m: {
+        MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Value: unknown }[] } };
+      }) => {
+        expect(m.MetricStat.Metric.Namespace).toBe('AWS/Scheduler');
+        expect(m.MetricStat.Metric.Dimensions.map((d) => d.Value)).toEqual([sandbox.properties(group).Name]);
+        return m.MetricStat.Metric.MetricName;
+      },
+    );
+    expect(used.sort()).toEqual([
+      'InvocationDroppedCount',
+      'InvocationsFailedToBeSentToDeadLetterCount',
+      'InvocationsSentToDeadLetterCount',
+      'TargetErrorCount',
+    ]);
+    expect(deliveries).toMatchObject({ Threshold: 1 });
   });
 
   it('has a dashboard, an email subscription when asked, and the outputs a merchant needs', () => {
@@ -599,6 +741,8 @@ describe('operations', () => {
       'ApiUrl',
       'CallbackUrl',
       'DashboardUrl',
+      'EventBusArn',
+      'EventsRealtimeUrl',
       'SecretName',
     ]);
     expect(sandbox.resolve(outputs.ApiUrl!.Value)).toBe('<Api/Api>.ApiEndpoint');
@@ -609,3 +753,183 @@ describe('operations', () => {
     );
   });
 });
+
+describe('order events (docs/events.md)', () => {
+  const WEBHOOK = 'https://shop.example/hooks/zalopay';
+  const BUS = 'arn:aws:events:ap-southeast-1:123456789012:event-bus/shop-orders';
+  let withWebhook: Synthesized;
+  beforeAll(() => {
+    withWebhook = synthesize({ webhookUrl: WEBHOOK, eventBusArn: BUS });
+  });
+  const mappings = (s: Synthesized) =>
+    idsOfType(s.json, 'AWS::Lambda::EventSourceMapping').map((id) => s.properties(id));
+  const mappingOf = (s: Synthesized, name: FunctionName) =>
+    mappings(s).find((m) => m.FunctionName.Ref === s.functionId(name));
+
+  it('the table streams old and new images to order-events: order items only, partial batches, bisect, bounded retries, on-failure queue', () => {
+    const table = sandbox.properties(idsOfType(sandbox.json, 'AWS::DynamoDB::Table')[0]!);
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const mapping = mappingOf(sandbox, 'order-events')!;
+    expect(sandbox.resolve(mapping.EventSourceArn)).toBe('<Orders/Table>.StreamArn');
+    expect(mapping).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      // As the local change feed hands them over (local/events/stream.ts).
+      MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+      MaximumRecordAgeInSeconds: 86_400,
+      ParallelizationFactor: 1,
+      BatchSize: STREAM_BATCH_SIZE,
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    expect(sandbox.resolve(mapping.DestinationConfig.OnFailure.Destination)).toBe(
+      '<Events/StreamFailures>.Arn',
+    );
+    expect(mapping.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([
+      { dynamodb: { Keys: { [TABLE_KEYS.sortKey]: { S: ['ORDER'] } } } },
+    ]);
+    expect(sandbox.resolve(envOf(sandbox, 'order-events').EVENTS_HTTP_ENDPOINT)).toBe(
+      'https://<Events/Api>.Dns.Http/event',
+    );
+    expect(sandbox.resolve(envOf(sandbox, 'order-events').EVENT_BUS)).toBe('<Events/Bus>.Arn');
+  });
+
+  it('the Event API: API key to subscribe, IAM to publish, a subscribe handler refusing wildcards', () => {
+    const api = sandbox.properties(idsOfType(sandbox.json, 'AWS::AppSync::Api')[0]!);
+    expect(api.EventConfig).toMatchObject({
+      AuthProviders: [{ AuthType: 'API_KEY' }, { AuthType: 'AWS_IAM' }],
+      DefaultPublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+      DefaultSubscribeAuthModes: [{ AuthType: 'API_KEY' }],
+    });
+    const [namespace, ...others] = idsOfType(sandbox.json, 'AWS::AppSync::ChannelNamespace').map((id) =>
+      sandbox.properties(id),
+    );
+    expect(others).toEqual([]);
+    expect(namespace).toMatchObject({
+      Name: 'orders',
+      PublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+      SubscribeAuthModes: [{ AuthType: 'API_KEY' }],
+    });
+    // The one publisher is order-events: no other role mentions AppSync Events.
+    for (const name of ALL.filter((n) => n !== 'order-events')) {
+      expect(
+        sandbox.permissionsOf(sandbox.roleOf(name)).filter((p) => p.startsWith('appsync:Event')),
+      ).toEqual([]);
+    }
+    expect(
+      sandbox.permissionsOf(sandbox.roleOf('order-events')).filter((p) => p.startsWith('appsync:')),
+    ).toEqual([
+      'appsync:EventPublish arn:<AWS::Partition>:appsync:<AWS::Region>:<AWS::AccountId>:apis/<Events/Api>.ApiId/channelNamespace/orders',
+    ]);
+    const key = sandbox.properties(idsOfType(sandbox.json, 'AWS::AppSync::ApiKey')[0]!);
+    // CloudFormation's expiry is fixed at synth; the renewer moves it daily.
+    expect(key.Expires * 1000 - Date.now()).toBeGreaterThan(360 * 24 * 3600 * 1000);
+    expect(key.Expires * 1000 - Date.now()).toBeLessThanOrEqual(365 * 24 * 3600 * 1000);
+  });
+
+  it("the subscribe handler refuses wildcards and anything but one order's channel", async () => {
+    const code = namespaceCode(sandbox);
+    const refused = Symbol('unauthorized');
+    const decide = (path: string) => {
+      const module = { onSubscribe: undefined as unknown as (ctx: unknown) => void };
+      const util = {
+        unauthorized: () => {
+          throw refused;
+        },
+      };
+      new Function(
+        'util',
+        'module',
+        code.replace(/^import .*$/m, '').replace('export function', 'module.onSubscribe = function'),
+      )(util, module);
+      try {
+        module.onSubscribe({ info: { channel: { path, segments: path.split('/').filter(Boolean) } } });
+        return 'allowed';
+      } catch (error) {
+        if (error === refused) return 'refused';
+        throw error;
+      }
+    };
+    expect(decide('/orders/261128-4kTq9ZbX2mLp7RvN3sWc0e')).toBe('allowed');
+    for (const path of [
+      '/orders/*',
+      '/orders',
+      '/orders/261128-abc/*',
+      '/orders/261128-abc/x',
+      '/orders/anything',
+      '/*',
+    ])
+      expect([path, decide(path)]).toEqual([path, 'refused']);
+  });
+
+  it('the pages get the real-time URL, the HTTP host and the key; the renewer runs daily on that key', () => {
+    const env = envOf(sandbox, 'pages');
+    expect(sandbox.resolve(env.EVENTS_REALTIME_URL)).toBe('wss://<Events/Api>.Dns.Realtime/event/realtime');
+    expect(sandbox.resolve(env.EVENTS_HTTP_HOST)).toBe('<Events/Api>.Dns.Http');
+    expect(sandbox.resolve(env.EVENTS_API_KEY)).toBe('<Events/Api/pagesApiKey>.ApiKey');
+    const renewer = envOf(sandbox, 'events-key-renewer');
+    expect(sandbox.resolve(renewer.EVENTS_API_ID)).toBe('<Events/Api>.ApiId');
+    expect(sandbox.resolve(renewer.EVENTS_API_KEY_ID)).toBe('<Events/Api/pagesApiKey>.ApiKeyId');
+    const rule = sandbox.properties(idsOfType(sandbox.json, 'AWS::Events::Rule')[0]!);
+    expect(rule.ScheduleExpression).toBe('rate(1 day)');
+    expect(sandbox.resolve(rule.Targets[0].Arn)).toBe('<EventsKeyRenewer>.Arn');
+  });
+
+  it('the bus: created by the stack, or the eventBusArn one, and order-events may put on it only', () => {
+    sandbox.template.resourceCountIs('AWS::Events::EventBus', 1);
+    withWebhook.template.resourceCountIs('AWS::Events::EventBus', 0);
+    expect(envOf(withWebhook, 'order-events').EVENT_BUS).toBe(BUS);
+    expect(
+      withWebhook.permissionsOf(withWebhook.roleOf('order-events')).filter((p) => p.startsWith('events:')),
+    ).toEqual([`events:PutEvents ${BUS}`]);
+  });
+
+  it('with webhookUrl: a delivery queue (redrive to dead letters past 24 h of attempts), its consumer and alarm', () => {
+    expect(envOf(sandbox, 'order-events').WEBHOOK_QUEUE_URL).toBeUndefined();
+    expect(sandbox.stack.functions['webhook-delivery']).toBeUndefined();
+    const s = withWebhook;
+    const queues = Object.fromEntries(
+      idsOfType(s.json, 'AWS::SQS::Queue').map((id) => [s.resolve({ Ref: id }), s.properties(id)]),
+    );
+    const deliveries = queues['<Events/WebhookDeliveries>']!;
+    expect(deliveries).toMatchObject({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
+    expect(s.resolve(deliveries.RedrivePolicy.deadLetterTargetArn)).toBe('<Events/WebhookDeadLetters>.Arn');
+    expect(deliveries.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(
+      attemptsWithin(DEFAULT_WEBHOOK_RETRY),
+    );
+    expect(deliveries.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 30);
+    const mapping = mappingOf(s, 'webhook-delivery')!;
+    expect(s.resolve(mapping.EventSourceArn)).toBe('<Events/WebhookDeliveries>.Arn');
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(envOf(s, 'webhook-delivery')).toMatchObject({ WEBHOOK_URL: WEBHOOK });
+    expect(s.resolve(envOf(s, 'order-events').WEBHOOK_QUEUE_URL)).toBe('<Events/WebhookDeliveries>');
+    expect(s.permissionsOf(s.roleOf('order-events')).filter((p) => p.startsWith('sqs:SendMessage'))).toEqual([
+      'sqs:SendMessage <Events/StreamFailures>.Arn',
+      'sqs:SendMessage <Events/WebhookDeliveries>.Arn',
+    ]);
+    expect(s.permissionsOf(s.roleOf('webhook-delivery')).filter((p) => !/^(logs|xray):/.test(p))).toEqual(
+      [
+        'secretsmanager:GetSecretValue <ZaloPaySecret>',
+        ...[
+          'ChangeMessageVisibility',
+          'DeleteMessage',
+          'GetQueueAttributes',
+          'GetQueueUrl',
+          'ReceiveMessage',
+        ].map((a) => `sqs:${a} <Events/WebhookDeliveries>.Arn`),
+        ...['GetQueueAttributes', 'GetQueueUrl', 'SendMessage'].map(
+          (a) => `sqs:${a} <Events/WebhookDeadLetters>.Arn`,
+        ),
+      ].sort(),
+    );
+    const alarmed = idsOfType(s.json, 'AWS::CloudWatch::Alarm')
+      .map((id) => s.properties(id))
+      .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map((a) => s.resolve(a.Dimensions[0].Value));
+    expect(alarmed).toContain('<Events/WebhookDeadLetters>.QueueName');
+    expect(s.nagViolations).toEqual([]);
+  });
+});
+
+/** The subscribe handler's APPSYNC_JS code, as deployed. */
+const namespaceCode = (s: Synthesized): string =>
+  s.properties(idsOfType(s.json, 'AWS::AppSync::ChannelNamespace')[0]!).CodeHandlers;

@@ -14,15 +14,16 @@ export const bundleOf = (outdir: string, fn: AppFunction): string =>
   join(outdir, (fn.node.defaultChild as CfnResource).getMetadata('aws:asset:path') as string, 'index.mjs');
 
 /**
- * The stack built into `outdir` with bundling on, exactly as `npm run synth` bundles it, and the
- * bundle of each of its functions.
+ * The stack built into `outdir` with bundling on, exactly as `npm run synth` bundles it (with
+ * `context` on top of cdk.json's), and the bundle of each of its functions.
  */
 export const bundleStack = (
   outdir: string,
+  context: Record<string, unknown> = {},
 ): { app: App; stack: ZaloPayQrStack; bundles: Map<FunctionName, string> } => {
   const { app, stack } = buildApp({
     outdir,
-    context: { ...projectContext(), 'aws:cdk:enable-asset-metadata': true },
+    context: { ...projectContext(), ...context, 'aws:cdk:enable-asset-metadata': true },
   });
   const bundles = new Map(
     Object.entries(stack.functions).map(
@@ -47,4 +48,10 @@ export const lambdaEnvironment = (): Record<string, string> => ({
   [AWS_ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/scheduler',
   [AWS_ENV.deadLetterArn]: 'arn:aws:sqs:ap-southeast-1:123456789012:dead-letters',
   [AWS_ENV.statusCheckArn]: 'arn:aws:lambda:ap-southeast-1:123456789012:function:status-check',
+  // The order-events functions (webhook-delivery's only when the `webhookUrl` context is set).
+  [AWS_ENV.eventsApiId]: 'a1b2c3d4e5',
+  [AWS_ENV.eventsApiKeyId]: 'da2-a1b2c3d4e5',
+  [AWS_ENV.webhookUrl]: 'https://shop.example/hooks',
+  [AWS_ENV.webhookQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
+  [AWS_ENV.webhookDeadLetterQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks-dlq',
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { makeHandler } from '../../functions/pages';
+import { makeHandler, type PushConfig } from '../../functions/pages';
 import { SANDBOX } from '../support/sandbox';
 
 const web = (name: string) => readFileSync(new URL(`../../web/${name}`, import.meta.url), 'utf8');
@@ -19,8 +19,18 @@ const apiDocument = () => {
   return { openapi: '3.1.1', paths: {} };
 };
 
-const serve = async (rawPath: string, merchantName = 'ZaloPay QR demo') => {
-  const handler = makeHandler({ pages, config: { merchantName }, apiDocument });
+const PUSH = {
+  realtimeUrl: 'wss://abc.appsync-realtime-api.ap-southeast-1.amazonaws.com/event/realtime',
+  host: 'abc.appsync-api.ap-southeast-1.amazonaws.com',
+  apiKey: 'da2-publicsubscribekey',
+};
+
+const serve = async (
+  rawPath: string,
+  merchantName = 'ZaloPay QR demo',
+  push: PushConfig | undefined = PUSH,
+) => {
+  const handler = makeHandler({ pages, config: { merchantName }, apiDocument, ...(push && { push }) });
   const event = { rawPath, rawQueryString: '', headers: {} } as APIGatewayProxyEventV2;
   return (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2 & {
     headers: Record<string, string>;
@@ -72,7 +82,9 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     const served = [(await serve('/')).body, (await serve('/result')).body];
     for (const body of served) {
       expect(body).not.toContain('<!-- partial:');
-      expect(body).toContain(pages.partials.script!.trim());
+      expect(body).toContain(
+        pages.partials.script!.trim().replace('"{{PUSH_CONFIG}}"', JSON.stringify(PUSH)),
+      );
       expect(between(body, '<section id="outcome"', '</section>')).toContain('data-kind="checking"');
     }
   });
@@ -98,8 +110,10 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
         .slice(1);
     expect(directive('script-src')).toEqual(blocks(body, 'script').map(sha256));
     expect(directive('style-src')).toEqual(blocks(body, 'style').map(sha256));
-    // Hashes only cover plain <script>/<style> blocks: no attributes, no inline handlers or styles.
-    expect(body.match(/<script/g)).toHaveLength(blocks(body, 'script').length);
+    // Hashes only cover plain <script>/<style> blocks: no attributes, no inline handlers or styles;
+    // the one other script element is the push configuration, data the browser never runs.
+    expect(body.match(/<script/g)).toHaveLength(blocks(body, 'script').length + 1);
+    expect(body.match(/<script [^>]*>/g)).toEqual(['<script id="push-config" type="application/json">']);
     expect(body.match(/<style/g)).toHaveLength(1);
     expect(body).not.toMatch(/\son[a-z]+=/i);
     expect(body).not.toMatch(/\sstyle=/i);
@@ -110,6 +124,28 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
     expect(html).not.toMatch(/@import|url\(/);
     for (const secret of [SANDBOX.key1, SANDBOX.key2, 'dev-merchant-key']) expect(html).not.toContain(secret);
+  });
+
+  it('tells the page where to subscribe for pushes, and lets it connect there and nowhere else', async () => {
+    const { headers, body } = await serve('/result');
+    const config = /<script id="push-config" type="application\/json">([\s\S]*?)<\/script>/.exec(body)?.[1];
+    expect(JSON.parse(config ?? '')).toEqual(PUSH);
+    expect(headers['content-security-policy']).toMatch(
+      /(^|; )connect-src 'self' wss:\/\/abc\.appsync-realtime-api\.ap-southeast-1\.amazonaws\.com(;|$)/,
+    );
+  });
+
+  it('without a push channel the page is told null and connects to its own origin only (long-poll)', async () => {
+    const { headers, body } = await serve('/', 'ZaloPay QR demo', null as never);
+    expect(body).toContain('<script id="push-config" type="application/json">null</script>');
+    expect(headers['content-security-policy']).toMatch(/(^|; )connect-src 'self'(;|$)/);
+  });
+
+  it('the push configuration cannot end its element, whatever it holds', async () => {
+    const { body } = await serve('/', 'x', { ...PUSH, apiKey: '</script><script>alert(1)</script>' });
+    expect(body).not.toContain('</script><script>alert(1)');
+    const config = /<script id="push-config" type="application\/json">([\s\S]*?)<\/script>/.exec(body)?.[1];
+    expect(JSON.parse(config ?? '').apiKey).toBe('</script><script>alert(1)</script>');
   });
 
   it('puts the merchant name in, escaped', async () => {

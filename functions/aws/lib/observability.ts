@@ -1,8 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Metrics } from '../../../shared/core/observability';
@@ -53,23 +51,21 @@ const publishMetrics = (metrics: PowertoolsMetrics): MiddlewareObj => {
 /** The Powertools instances of one function, created once per container. */
 interface Observability {
   logger: Logger;
-  tracer: Tracer;
   metrics: PowertoolsMetrics;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 /**
- * Wraps a handler built by `makeHandler` in the Lambda observability layer: the trace segment
- * (without the response: bodies stay out of X-Ray), the request's context on every log line (the
- * event itself is never logged) and the metrics flush. The handler stays an inner middy chain, so
+ * Wraps a handler built by `makeHandler` in the Lambda observability layer: the request's context
+ * on every log line (the event itself is never logged) and the metrics flush. No tracing SDK:
+ * Lambda's active tracing records the invocation without one (docs/conventions.md §6). The handler stays an inner middy chain, so
  * its own error middleware has shaped the answer before this layer sees it: a 4xx is not a fault.
  */
 export const observe =
-  ({ logger, tracer, metrics }: Observability) =>
+  ({ logger, metrics }: Observability) =>
   <E, R>(handler: Handler<E, R>, ...extra: MiddlewareObj<E, R>[]) =>
     middy<E, R>((event: E, context: Context) => handler(event, context))
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
       .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
       .use(publishMetrics(metrics))
       .use(extra);

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { systemClock } from '../../../shared/core/clock';
 import { loadConfig } from '../../../shared/core/config';
 import { checkPolicyOf } from '../../../shared/core/orders/checks';
@@ -10,16 +9,15 @@ import { metricsPort, observe, redactSecrets } from './observability';
 /**
  * What every function shares, built once per container when the entry module loads: the
  * validated configuration (a malformed variable fails the cold start and names itself), one
- * logger, one tracer, one metrics. Service name and metrics namespace come from the
- * `POWERTOOLS_*` variables the stack sets.
+ * logger, one metrics. Service name and metrics namespace come from the `POWERTOOLS_*` variables
+ * the stack sets. Traces need nothing here: Lambda's active tracing records each invocation's
+ * segment, and OpenTelemetry, when the stack turns it on, wraps the handler from its layer
+ * (docs/conventions.md §6).
  */
 export const config = loadConfig(process.env);
 
 /** JSON logs with the Lambda context, level from LOG_LEVEL, secrets and payloads redacted. */
 export const logger = new Logger({ logLevel: config.logLevel, jsonReplacerFn: redactSecrets });
-
-/** X-Ray: the handler's segment, the AWS SDK calls and the fetches to ZaloPay. */
-export const tracer = new Tracer();
 
 const powertoolsMetrics = new Metrics();
 
@@ -43,5 +41,5 @@ export const noScheduling: StatusCheckScheduler = {
   },
 };
 
-/** Wraps a `makeHandler` result as this function's Lambda handler (trace, log context, metrics). */
-export const lambda = observe({ logger, tracer, metrics: powertoolsMetrics });
+/** Wraps a `makeHandler` result as this function's Lambda handler (log context, metrics). */
+export const lambda = observe({ logger, metrics: powertoolsMetrics });

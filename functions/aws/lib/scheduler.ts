@@ -4,10 +4,9 @@ import { AWS_ENV, schedulerSettings } from '../../../shared/adapters/aws/setting
 import { EventBridgeStatusCheckScheduler } from '../../../shared/adapters/scheduler/eventbridge';
 import { ConfigError } from '../../../shared/core/config';
 import type { StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
-import { tracer } from './runtime';
 
 const settings = schedulerSettings(process.env);
-const client = tracer.captureAWSv3Client(new SchedulerClient({}));
+const client = new SchedulerClient({});
 
 const targeting = (targetArn: string) =>
   new EventBridgeStatusCheckScheduler({

@@ -1,15 +1,17 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AppSecret, parseSecret, secretSettings } from '../../../shared/adapters/aws/settings';
+import {
+  type AppSecret,
+  parseSecret,
+  secretSettings,
+  webhookSecretOf,
+} from '../../../shared/adapters/aws/settings';
 import { ConfigError } from '../../../shared/core/config';
 import type { CredentialsProvider } from '../../../shared/core/zalopay/types';
-import { tracer } from './runtime';
 
 const { secretArn, maxAgeSeconds } = secretSettings(process.env);
 
-const provider = new SecretsProvider({
-  awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
-});
+const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
 
 let parsed: { text: string; secret: AppSecret } | undefined;
 
@@ -29,3 +31,6 @@ export const credentials: CredentialsProvider = async () => (await readSecret())
 
 /** The `x-api-key` of the merchant routes. */
 export const merchantApiKey = async (): Promise<string> => (await readSecret()).merchantApiKey;
+
+/** The merchant webhook's signing secret (`webhookSecret`, `whsec_…`). */
+export const webhookSecret = async (): Promise<string> => webhookSecretOf(await readSecret());

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ConfigError, parseEnv } from '../../core/config';
 import { intBetween } from '../../core/schemas';
+import { isWebhookSecret } from '../../core/webhooks';
 import type { ZaloPayCredentials } from '../../core/zalopay/types';
 
 /**
@@ -20,6 +21,22 @@ export const AWS_ENV = {
   statusCheckArn: 'STATUS_CHECK_FUNCTION_ARN',
   schedulerRoleArn: 'STATUS_CHECK_SCHEDULER_ROLE_ARN',
   deadLetterArn: 'STATUS_CHECK_DLQ_ARN',
+  /** AppSync Events' HTTP publish endpoint, `https://<http domain>/event` (order-events). */
+  eventsEndpoint: 'EVENTS_HTTP_ENDPOINT',
+  /** The bus order events are put on, by name or ARN (order-events). */
+  eventBus: 'EVENT_BUS',
+  /** The merchant webhook's delivery queue (order-events enqueues, webhook-delivery consumes). */
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  webhookDeadLetterQueueUrl: 'WEBHOOK_DLQ_URL',
+  /** The merchant's receiver, from the `webhookUrl` context (webhook-delivery). */
+  webhookUrl: 'WEBHOOK_URL',
+  /** The Event API and the id of the key the pages subscribe with (events-key-renewer). */
+  eventsApiId: 'EVENTS_API_ID',
+  eventsApiKeyId: 'EVENTS_API_KEY_ID',
+  /** What the pages subscribe with: AppSync Events' real-time URL, HTTP domain and API key (pages). */
+  eventsRealtimeUrl: 'EVENTS_REALTIME_URL',
+  eventsHost: 'EVENTS_HTTP_HOST',
+  eventsApiKey: 'EVENTS_API_KEY',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,10 +95,82 @@ export const schedulerSettings = (env: Env): SchedulerSettings => {
   };
 };
 
+const url = z
+  .string()
+  .check(z.refine((u) => URL.canParse(u) && /^(https?|wss?):$/.test(new URL(u).protocol), 'must be a URL'));
+const text = z.string().check(z.minLength(1));
+
+/** Where order-events hands events over (docs/events.md): the push endpoint, the bus, the webhook queue. */
+export interface OrderEventsSettings {
+  eventsEndpoint: string | undefined;
+  eventBus: string | undefined;
+  webhookQueueUrl: string | undefined;
+}
+
+/** The consumers order-events has; each is optional, so a stack without webhooks sets no queue. */
+export const orderEventsSettings = (env: Env): OrderEventsSettings => {
+  const c = parseEnv(
+    z.object({
+      [AWS_ENV.eventsEndpoint]: z.optional(url),
+      [AWS_ENV.eventBus]: z.optional(text),
+      [AWS_ENV.webhookQueueUrl]: z.optional(url),
+    }),
+    env,
+  );
+  return {
+    eventsEndpoint: c[AWS_ENV.eventsEndpoint],
+    eventBus: c[AWS_ENV.eventBus],
+    webhookQueueUrl: c[AWS_ENV.webhookQueueUrl],
+  };
+};
+
+/** What webhook-delivery needs besides the secret: the receiver and its two queues. */
+export const webhookSettings = (
+  env: Env,
+): { webhookUrl: string; queueUrl: string; deadLetterQueueUrl: string } => {
+  const c = parseEnv(
+    z.object({
+      [AWS_ENV.webhookUrl]: url,
+      [AWS_ENV.webhookQueueUrl]: url,
+      [AWS_ENV.webhookDeadLetterQueueUrl]: url,
+    }),
+    env,
+  );
+  return {
+    webhookUrl: c[AWS_ENV.webhookUrl],
+    queueUrl: c[AWS_ENV.webhookQueueUrl],
+    deadLetterQueueUrl: c[AWS_ENV.webhookDeadLetterQueueUrl],
+  };
+};
+
+/** The key events-key-renewer keeps valid. */
+export const eventsKeySettings = (env: Env): { apiId: string; keyId: string } => {
+  const c = parseEnv(z.object({ [AWS_ENV.eventsApiId]: text, [AWS_ENV.eventsApiKeyId]: text }), env);
+  return { apiId: c[AWS_ENV.eventsApiId], keyId: c[AWS_ENV.eventsApiKeyId] };
+};
+
+/** How the demo pages subscribe to their order's channel; undefined without a push channel (long-poll only). */
+export const pushSettings = (env: Env): { realtimeUrl: string; host: string; apiKey: string } | undefined => {
+  const c = parseEnv(
+    z.object({
+      [AWS_ENV.eventsRealtimeUrl]: z.optional(url),
+      [AWS_ENV.eventsHost]: z.optional(text),
+      [AWS_ENV.eventsApiKey]: z.optional(text),
+    }),
+    env,
+  );
+  const realtimeUrl = c[AWS_ENV.eventsRealtimeUrl];
+  const host = c[AWS_ENV.eventsHost];
+  const apiKey = c[AWS_ENV.eventsApiKey];
+  return realtimeUrl && host && apiKey ? { realtimeUrl, host, apiKey } : undefined;
+};
+
 /** The secret's JSON (docs/configuration.md): ZaloPay's app credentials and our merchant API key. */
 export interface AppSecret {
   credentials: ZaloPayCredentials;
   merchantApiKey: string;
+  /** The merchant webhook's signing secret (`whsec_…`), when the merchant has put one. */
+  webhookSecret?: string;
 }
 
 /** What the stack writes into a new secret: the merchant fills these in (README, deploy guide). */
@@ -104,6 +193,8 @@ const secretSchema = z.object({
   key2: key,
   key2Previous: z.optional(key),
   merchantApiKey: z.string().check(z.minLength(16)),
+  // Checked where it is used (webhookSecretOf): a malformed webhook secret must never stop payments.
+  webhookSecret: z.optional(z.string()),
 });
 
 /**
@@ -122,9 +213,25 @@ export const parseSecret = (text: string): AppSecret => {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
     throw new ConfigError(`The ZaloPay secret is not usable: ${problems.join('; ')}`);
   }
-  const { appId, key1, key2, key2Previous, merchantApiKey } = parsed.data;
+  const { appId, key1, key2, key2Previous, merchantApiKey, webhookSecret } = parsed.data;
   return {
     credentials: { appId, key1, key2, ...(key2Previous ? { key2Previous } : {}) },
     merchantApiKey,
+    ...(webhookSecret ? { webhookSecret } : {}),
   };
+};
+
+/**
+ * The webhook signing secret of the secret, or a ConfigError naming what is wrong (never the value):
+ * only webhook deliveries fail then, which retry and reach the dead-letter alarm.
+ */
+export const webhookSecretOf = (secret: AppSecret): string => {
+  if (!secret.webhookSecret)
+    throw new ConfigError('The secret has no webhookSecret: put one (whsec_…) there');
+  if (!isWebhookSecret(secret.webhookSecret)) {
+    throw new ConfigError(
+      "The secret's webhookSecret must be whsec_ followed by the base64 of 24 to 64 bytes",
+    );
+  }
+  return secret.webhookSecret;
 };

@@ -15,29 +15,23 @@ import {
 } from '../../core/orders/model';
 import {
   type DueCheck,
+  type DueChecksPage,
   InvalidCursorError,
   type OrderStore,
   type ReviewEntry,
   type ReviewPage,
 } from '../../core/ports/store';
 import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
+import { isOrderKey, ORDER_SK, orderOfItem, orderPk, withoutAddressing } from './items';
 import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-const ORDER_SK = 'ORDER';
 const HISTORY_PREFIX = 'HISTORY#';
-/** Attributes that only address the item; never part of an Order or a HistoryEntry. */
-const ADDRESSING = [
-  PK,
-  SK,
-  DUE_CHECKS_INDEX.partitionKey,
-  DUE_CHECKS_INDEX.sortKey,
-  REVIEWS_INDEX.partitionKey,
-  REVIEWS_INDEX.sortKey,
-];
 
 type Item = Record<string, unknown>;
+
+export { isOrderKey, ORDER_SK, orderOfItem, orderPk };
 
 /** Options of {@link DynamoOrderStore}. */
 export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
@@ -47,9 +41,6 @@ export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
    */
   pageSize?: number;
 }
-
-/** The partition key of an order and its history. */
-export const orderPk = (appTransId: string): string => `ORDER#${appTransId}`;
 
 /** The overdue-check index partition of an order: a stable hash of its id, so rewrites never move it. */
 export const dueShardOf = (appTransId: string): string =>
@@ -127,12 +118,6 @@ const toReviewEntry = (item: Item): ReviewEntry => {
   };
 };
 
-const withoutAddressing = <T>(item: Item): T => {
-  const copy = { ...item };
-  for (const attribute of ADDRESSING) delete copy[attribute];
-  return copy as T;
-};
-
 /**
  * {@link OrderStore} on the single table of `schema.ts`. Every order write is one conditional
  * PutItem, so racing writers cannot both win; reads of an order are strongly consistent.
@@ -156,7 +141,7 @@ export class DynamoOrderStore implements OrderStore {
         ConsistentRead: true,
       }),
     );
-    return Item && withoutAddressing<Order>(Item);
+    return Item && orderOfItem(Item);
   }
 
   async create(order: Order): Promise<boolean> {
@@ -199,15 +184,41 @@ export class DynamoOrderStore implements OrderStore {
     return entries;
   }
 
-  async listDueChecks(now: string, limit: number): Promise<DueCheck[]> {
-    if (limit < 1) return [];
+  async listDueChecks(now: string, limit: number, after?: string): Promise<DueChecksPage> {
+    if (limit < 1) return { checks: [] };
     const cutoff = canonicalIso(now);
-    const perShard = await Promise.all(ALL_DUE_SHARDS.map((shard) => this.#dueInShard(shard, cutoff, limit)));
-    return perShard
-      .flat()
-      .sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.check.appTransId, b.check.appTransId))
-      .slice(0, limit)
-      .map(({ check }) => check);
+    const positions = decodeDuePositions(after);
+    const shards = await Promise.all(
+      ALL_DUE_SHARDS.map((shard, n) => {
+        const position = positions[n];
+        return position === 'done'
+          ? { entries: [], more: false }
+          : this.#dueInShard(shard, cutoff, limit, position);
+      }),
+    );
+    // A k-way merge takes a prefix of each shard in the shard's own order (equal times are in
+    // the index's order there, not by id), so each shard's position is simply its last entry taken.
+    const taken: DueEntry[] = [];
+    const used = shards.map(() => 0);
+    while (taken.length < limit) {
+      let oldest: number | undefined;
+      for (const [n, { entries }] of shards.entries()) {
+        const head = entries[used[n]!];
+        const best = oldest === undefined ? undefined : shards[oldest]!.entries[used[oldest]!];
+        if (head && (!best || compareDue(head, best) < 0)) oldest = n;
+      }
+      if (oldest === undefined) break;
+      taken.push(shards[oldest]!.entries[used[oldest]!++]!);
+    }
+    const next = shards.map(({ entries, more }, n): DuePosition => {
+      if (positions[n] === 'done' || (used[n] === entries.length && !more)) return 'done';
+      const last = entries[used[n]! - 1];
+      return last ? { dueAt: last.dueAt, appTransId: last.check.appTransId } : positions[n];
+    });
+    return {
+      checks: taken.sort(compareDue).map(({ check }) => check),
+      ...(next.some((p) => p !== 'done') && { next: encodeDuePositions(next) }),
+    };
   }
 
   async listReviews({ limit, cursor }: { limit: number; cursor?: string }): Promise<ReviewPage> {
@@ -231,13 +242,17 @@ export class DynamoOrderStore implements OrderStore {
     };
   }
 
-  /** The `limit` oldest due checks of one shard: the merge never needs more from any shard. */
+  /**
+   * Up to `limit` due entries of one shard after `position`, oldest first, and whether the shard
+   * may hold more: the merge never needs more than `limit` from any shard.
+   */
   async #dueInShard(
     shard: string,
     cutoff: string,
     limit: number,
-  ): Promise<{ dueAt: string; check: DueCheck }[]> {
-    const found: { dueAt: string; check: DueCheck }[] = [];
+    position: Exclude<DuePosition, 'done'>,
+  ): Promise<{ entries: DueEntry[]; more: boolean }> {
+    const entries: DueEntry[] = [];
     const pages = this.#query(
       {
         IndexName: DUE_CHECKS_INDEX.name,
@@ -250,27 +265,40 @@ export class DynamoOrderStore implements OrderStore {
         ScanIndexForward: true,
       },
       limit,
+      // An index position is the index keys and the table keys of the entry it follows.
+      position && {
+        [DUE_CHECKS_INDEX.partitionKey]: shard,
+        [DUE_CHECKS_INDEX.sortKey]: position.dueAt,
+        [PK]: orderPk(position.appTransId),
+        [SK]: ORDER_SK,
+      },
     );
+    let more = false;
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const { appTransId, nextCheck } = item as Pick<Order, 'appTransId' | 'nextCheck'>;
         const dueAt = item[DUE_CHECKS_INDEX.sortKey] as string;
-        found.push({
+        entries.push({
           dueAt,
           check: nextCheck
             ? { appTransId, attempt: nextCheck.attempt, at: nextCheck.at }
             : { kind: 'refunds', appTransId, at: dueAt },
         });
       }
-      if (found.length >= limit) break;
+      more = page.LastEvaluatedKey !== undefined;
+      if (entries.length >= limit) break;
     }
-    return found.slice(0, limit);
+    return { entries: entries.slice(0, limit), more: more || entries.length > limit };
   }
 
-  #query(input: Omit<QueryCommandInput, 'TableName'>, wanted?: number) {
+  #query(input: Omit<QueryCommandInput, 'TableName'>, wanted?: number, startAfter?: Item) {
     const pageSize = this.#pageSize ?? wanted;
     return paginateQuery(
-      { client: this.#client, ...(pageSize !== undefined && { pageSize }) },
+      {
+        client: this.#client,
+        ...(pageSize !== undefined && { pageSize }),
+        ...(startAfter && { startingToken: startAfter }),
+      },
       { ...input, TableName: this.#tableName },
     );
   }
@@ -300,3 +328,42 @@ export class DynamoOrderStore implements OrderStore {
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A due check as the index holds it: its canonical `dueAt` key beside what the sweeper needs. */
+interface DueEntry {
+  dueAt: string;
+  check: DueCheck;
+}
+
+const compareDue = (a: DueEntry, b: DueEntry): number =>
+  compare(a.dueAt, b.dueAt) || compare(a.check.appTransId, b.check.appTransId);
+
+/** How far one shard has been read: after an entry, from its start (undefined), or to its end. */
+type DuePosition = { dueAt: string; appTransId: string } | 'done' | undefined;
+
+/** A page's `next`: one position per shard (`[dueAt, appTransId]`, null for the start, 0 for the end). */
+const encodeDuePositions = (positions: DuePosition[]): string =>
+  JSON.stringify(positions.map((p) => (p === 'done' ? 0 : p ? [p.dueAt, p.appTransId] : null)));
+
+const decodeDuePositions = (cursor: string | undefined): DuePosition[] => {
+  if (cursor === undefined) return ALL_DUE_SHARDS.map(() => undefined);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    parsed = undefined;
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.length === DUE_SHARDS &&
+    parsed.every(
+      (p) =>
+        p === 0 ||
+        p === null ||
+        (Array.isArray(p) && p.length === 2 && p.every((part) => typeof part === 'string')),
+    );
+  if (!valid) throw new Error('not a due-checks cursor of this store');
+  return (parsed as (0 | null | [string, string])[]).map((p) =>
+    p === 0 ? 'done' : p === null ? undefined : { dueAt: p[0], appTransId: p[1] },
+  );
+};

@@ -7,6 +7,7 @@ import {
 } from '../../core/orders/model';
 import {
   type DueCheck,
+  type DueChecksPage,
   InvalidCursorError,
   type OrderStore,
   type ReviewEntry,
@@ -70,6 +71,29 @@ const stored = <T>(value: T): T => {
 };
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A place in the due-checks index, which orders entries by time, then id. */
+interface DuePosition {
+  dueAt: string;
+  appTransId: string;
+}
+
+const comparePosition = (a: DuePosition, b: DuePosition): number =>
+  compare(a.dueAt, b.dueAt) || compare(a.appTransId, b.appTransId);
+
+/** A page's `next`: the `[dueAt, appTransId]` of its last entry. */
+const decodePosition = (cursor: string): DuePosition => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    parsed = undefined;
+  }
+  const [dueAt, appTransId, ...rest] = Array.isArray(parsed) ? parsed : [];
+  if (typeof dueAt !== 'string' || typeof appTransId !== 'string' || rest.length > 0)
+    throw new Error('not a due-checks cursor of this store');
+  return { dueAt, appTransId };
+};
 
 const encodeCursor = (key: readonly [string, string]): string =>
   Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -188,20 +212,27 @@ export class InMemoryOrderStore implements OrderStore {
     return this.peekHistory(appTransId);
   }
 
-  async listDueChecks(now: string, limit: number): Promise<DueCheck[]> {
-    await this.#enter('listDueChecks', undefined, [now, limit]);
-    if (limit < 1) return [];
+  async listDueChecks(now: string, limit: number, after?: string): Promise<DueChecksPage> {
+    await this.#enter('listDueChecks', undefined, [now, limit, after]);
+    if (limit < 1) return { checks: [] };
     const cutoff = canonicalIso(now);
-    return [...this.#orders.values()]
+    const from = after === undefined ? undefined : decodePosition(after);
+    const due = [...this.#orders.values()]
       .filter((o): o is Required<StoredOrder> => o.dueAt !== undefined && o.dueAt <= cutoff)
-      .sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.order.appTransId, b.order.appTransId))
-      .slice(0, limit)
-      .map(
-        ({ order, dueAt }): DueCheck =>
-          order.nextCheck
-            ? { appTransId: order.appTransId, attempt: order.nextCheck.attempt, at: order.nextCheck.at }
-            : { kind: 'refunds', appTransId: order.appTransId, at: dueAt },
-      );
+      .map((o) => ({ dueAt: o.dueAt, appTransId: o.order.appTransId, nextCheck: o.order.nextCheck }))
+      .filter((o) => !from || comparePosition(o, from) > 0)
+      .sort(comparePosition);
+    const page = due.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      checks: page.map(
+        ({ appTransId, nextCheck, dueAt }): DueCheck =>
+          nextCheck
+            ? { appTransId, attempt: nextCheck.attempt, at: nextCheck.at }
+            : { kind: 'refunds', appTransId, at: dueAt },
+      ),
+      ...(last && due.length > limit && { next: JSON.stringify([last.dueAt, last.appTransId]) }),
+    };
   }
 
   async listReviews({ limit, cursor }: { limit: number; cursor?: string }): Promise<ReviewPage> {

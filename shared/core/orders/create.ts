@@ -100,7 +100,9 @@ export const createOrder = async (deps: CreateOrderDeps, input: NewOrder): Promi
     deps.scheduler
       .schedule({ appTransId, attempt: 1, at: new Date(firstCheck.at) })
       .catch((error: unknown) => {
-        // Not fatal: the order carries nextCheck, so the sweeper finds it when it falls due.
+        // Not fatal: the order carries nextCheck, so the sweeper finds it when it falls due. Counted,
+        // so that schedules being lost raise an alarm rather than a log line nobody reads.
+        deps.metrics.count('StatusCheckScheduleFailed');
         deps.log.error('could not schedule the first status check', { appTransId, error });
       });
 

@@ -243,7 +243,7 @@ export type RefundCheckTrigger =
   | { kind: 'merchant' };
 
 /**
- * Follows one refund that is not final (docs/scheduling.md §6): `query_refund`, then record the
+ * Follows one refund that is not final (docs/scheduling.md §7): `query_refund`, then record the
  * answer. Scheduled checks plan the next one (back-off as status checks) until the refund is
  * final or the last check is past; a stale delivery is a no-op. Returns the refund afterwards.
  */

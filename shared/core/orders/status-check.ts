@@ -137,35 +137,91 @@ const scheduleFollowUp = async (
     countSettlement(deps, order);
     deps.log.error('order unresolved when the query window closes; needs review', { appTransId, trigger });
   } else if (order.nextCheck) {
-    await deps.scheduler.schedule({ appTransId, ...order.nextCheck, at: new Date(order.nextCheck.at) });
-    deps.metrics.count('StatusCheckScheduled');
+    try {
+      await deps.scheduler.schedule({ appTransId, ...order.nextCheck, at: new Date(order.nextCheck.at) });
+      deps.metrics.count('StatusCheckScheduled');
+    } catch (error) {
+      // The next check is recorded on the order, so the sweeper runs it once overdue. Failing the
+      // check would gain nothing: its retries find their attempt superseded and do nothing.
+      deps.metrics.count('StatusCheckScheduleFailed');
+      deps.log.error('could not schedule the next status check', { appTransId, ...order.nextCheck, error });
+    }
   }
   return order;
 };
 
+/** How the sweeper works through overdue checks (docs/scheduling.md §4). */
+export interface SweepOptions {
+  /** Only checks overdue by more than this run: schedules that are merely on time are not raced. */
+  graceSeconds: number;
+  /** Checks running at once. */
+  concurrency: number;
+  /** Due checks read per page. */
+  pageSize: number;
+  /**
+   * No check starts, and no page is read, with less time left than this: the longest one check
+   * may take, so the run ends with every check it started finished.
+   */
+  reserveMs: number;
+}
+
+/** What one sweep did. */
+export interface SweepResult {
+  /** Overdue checks found and run, failed ones included. */
+  checked: number;
+  /** Checks that failed (logged; a later sweep runs them again). */
+  failed: number;
+  /** The sweep ran out of time with overdue checks possibly left: the next run carries on. */
+  stoppedForTime: boolean;
+}
+
 /**
- * Runs the checks that are overdue by more than `graceSeconds` (their schedule was lost, throttled
- * or failed), a few at a time: orders' status checks and refunds' follow-ups (and reservations
- * whose refund call never reported back). Returns how many orders were checked.
+ * Runs every check overdue by more than `graceSeconds` when the sweep starts (its schedule was
+ * lost, throttled or never created): orders' status checks and refunds' follow-ups (and
+ * reservations whose refund call never reported back), page after page, `concurrency` at a time,
+ * until none is left or `remainingMs()` falls to `reserveMs`. Reading goes on past each page, so a
+ * check that fails, or an entry that needs no check, is met once per sweep and never holds it up.
  */
 export const sweepOverdueChecks = async (
   deps: StatusCheckDeps,
-  options: { limit: number; graceSeconds: number; concurrency: number },
-): Promise<number> => {
+  options: SweepOptions,
+  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+): Promise<SweepResult> => {
   const cutoff = new Date(deps.clock().getTime() - options.graceSeconds * 1000).toISOString();
-  const due = await deps.store.listDueChecks(cutoff, options.limit);
-  let next = 0;
+  const result: SweepResult = { checked: 0, failed: 0, stoppedForTime: false };
+  const timeLeft = () => {
+    if (remainingMs() > options.reserveMs) return true;
+    result.stoppedForTime = true;
+    return false;
+  };
+  async function* overdue() {
+    let after: string | undefined;
+    do {
+      if (!timeLeft()) return;
+      const page = await deps.store.listDueChecks(cutoff, options.pageSize, after);
+      yield* page.checks;
+      after = page.next;
+    } while (after !== undefined);
+  }
+  // An async generator hands its items out one at a time, however many workers ask at once.
+  const checks = overdue();
   const worker = async () => {
-    for (let check = due[next++]; check; check = due[next++]) {
+    for (let next = await checks.next(); !next.done && timeLeft(); next = await checks.next()) {
+      const check = next.value;
+      result.checked++;
       try {
         if (check.kind === 'refunds') await checkDueRefunds(deps, check.appTransId, cutoff);
         else await checkStatus(deps, check.appTransId, { kind: 'sweeper', attempt: check.attempt });
       } catch (error) {
+        result.failed++;
         deps.log.error('sweeper check failed', { appTransId: check.appTransId, error });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, due.length) }, worker));
-  deps.metrics.count('SweptOrders', due.length);
-  return due.length;
+  const workers = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  deps.metrics.count('SweptOrders', result.checked);
+  // Only reading the index can fail here (each check's failure is caught): the run itself failed.
+  const failure = workers.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+  if (failure) throw failure.reason;
+  return result;
 };

@@ -17,6 +17,16 @@ export type DueCheck =
   | { kind?: undefined; appTransId: string; attempt: number; at: string }
   | { kind: 'refunds'; appTransId: string; at: string };
 
+/** One page of due checks, and where the next one starts. */
+export interface DueChecksPage {
+  checks: DueCheck[];
+  /**
+   * Opaque: pass it to `listDueChecks` for the next page. Absent when nothing is left; a full
+   * page may carry one even then (the next page is empty).
+   */
+  next?: string;
+}
+
 /** An order waiting for a person, as the review list (`GET /reviews`) shows it. */
 export const reviewEntrySchema = described(
   z.strictObject({
@@ -68,10 +78,13 @@ export interface OrderStore {
   /** Oldest first. */
   history(appTransId: string): Promise<HistoryEntry[]>;
   /**
-   * Orders whose next check (the order's, else the earliest of its refunds') is due at or before
-   * `now` (ISO), oldest first.
+   * Orders whose next check (an unsettled order's, else the earliest of its refunds') is due at or
+   * before `now` (ISO), oldest first, at most `limit` per page (equal times by id within a page).
+   * `after` is the `next` of the previous page: reading goes on past what it returned, so checks
+   * that fail, or entries that need no check, never come back within one pass
+   * (docs/scheduling.md §4).
    */
-  listDueChecks(now: string, limit: number): Promise<DueCheck[]>;
+  listDueChecks(now: string, limit: number, after?: string): Promise<DueChecksPage>;
   /**
    * Orders that wait for a person (`needsReview`), newest first, at most `limit` per page, from
    * where `cursor` left off. Throws InvalidCursorError for a cursor it never gave out.

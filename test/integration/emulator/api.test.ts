@@ -295,6 +295,17 @@ describe('ZaloPay emulator API', () => {
       });
     });
 
+    it('lists every order it was asked to create, oldest first, as it stands now', async () => {
+      await postForm(api('create'), createFields('240101_listed1', VECTOR_TIME));
+      await postForm(api('create'), createFields('240101_listed2', VECTOR_TIME));
+      server.emulator.cancel('240101_listed1');
+
+      expect(server.emulator.orders().map((o) => [o.appTransId, o.status])).toEqual([
+        ['240101_listed1', 'cancelled'],
+        ['240101_listed2', 'unpaid'],
+      ]);
+    });
+
     it('expires an order after 15 minutes by default', async () => {
       await createTv5();
       time.advance(15 * MINUTE);

@@ -1,5 +1,6 @@
 import type { EmulatorServer } from '../../../local/emulator';
 import {
+  APP,
   createFields,
   hmac,
   KEY2,
@@ -52,8 +53,10 @@ describe('ZaloPay emulator payment page', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await response.text();
     expect(html).toMatch(/^<!doctype html>\n<html lang="vi">/);
-    expect(html).toContain('Cà phê sữa đá');
-    expect(html).toContain('Cửa hàng Hoa Sen');
+    // The merchant is the headline; the description, however long, comes smaller below the amount.
+    expect(html).toContain('<h1>Cửa hàng Hoa Sen</h1>');
+    expect(html).toContain('<p class="description">Cà phê sữa đá</p>');
+    expect(html).not.toContain('App user');
     expect(html).toContain('240101_page');
     expect(html).toContain('50.000 ₫');
     expect(html).toContain(
@@ -64,7 +67,17 @@ describe('ZaloPay emulator payment page', () => {
     expect(html).toMatch(/<button[^>]*value="cancel">Hủy <span class="en" lang="en">Cancel<\/span>/);
     expect(html).toMatch(/<label><input type="radio" name="callback" value="deliver" checked>/);
     expect(html).toMatch(/<label><input type="radio" name="callback" value="lost">/);
+    expect(html).toMatch(/<label><input type="radio" name="callback" value="closed">/);
     expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it('shows the app’s registered name as the merchant when there is one', async () => {
+    await server.close();
+    server = await startEmulator({ clock: time.clock, apps: [{ ...APP, name: 'Quán Cà Phê Hoa Sen' }] });
+    const orderUrl = await create('240101_named', { app_user: 'user123' });
+    const html = await (await fetch(orderUrl)).text();
+    expect(html).toContain('<h1>Quán Cà Phê Hoa Sen</h1>');
+    expect(html).toContain('<title>ZaloPay – Quán Cà Phê Hoa Sen</title>');
   });
 
   it('escapes every value it shows', async () => {
@@ -133,6 +146,37 @@ describe('ZaloPay emulator payment page', () => {
       await server.emulator.idle();
       expect(receiver.received).toHaveLength(0);
       expect(server.emulator.order('240101_lost')?.status).toBe('paid');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('still redirects the browser when the callback is lost, so the shop can query', async () => {
+    const orderUrl = await create('240101_lostredir', {
+      embed_data: '{"redirecturl":"https://shop.example/r"}',
+    });
+    const response = await submit(orderUrl, 'pay', 'lost');
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location')!).searchParams.get('status')).toBe('1');
+  });
+
+  it('sends no callback and no redirect when the buyer closes the app after paying', async () => {
+    const receiver = await startReceiver([returnCode(1)]);
+    try {
+      const orderUrl = await create('240101_closed', {
+        callback_url: receiver.url,
+        embed_data: '{"redirecturl":"https://shop.example/r"}',
+      });
+      const response = await submit(orderUrl, 'pay', 'closed');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('location')).toBeNull();
+      const html = await response.text();
+      expect(html).toContain('Paid, app closed');
+      expect(html).not.toContain('shop.example');
+      await server.emulator.idle();
+      expect(receiver.received).toHaveLength(0);
+      const query = await postForm(`${server.url}/v2/query`, queryFields('240101_closed'));
+      expect(query.json.return_code).toBe(1);
     } finally {
       await receiver.close();
     }

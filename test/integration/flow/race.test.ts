@@ -66,7 +66,7 @@ describe('an internal failure during a callback', () => {
       replace: fail === 'replace' ? boom : (next, expected) => store.replace(next, expected),
       appendHistory: (id, e) => store.appendHistory(id, e),
       history: (id) => store.history(id),
-      listDueChecks: (now, limit) => store.listDueChecks(now, limit),
+      listDueChecks: (now, limit, after) => store.listDueChecks(now, limit, after),
       listReviews: (options) => store.listReviews(options),
     };
   };

@@ -5,7 +5,7 @@ import { tableDefinition } from '../../../shared/adapters/dynamodb/table';
 import { InMemoryIdempotencyStore } from '../../../shared/adapters/memory/idempotency-store';
 import { InMemoryOrderStore } from '../../../shared/adapters/memory/order-store';
 import type { HistoryEntry, Order, OrderItem, Refund } from '../../../shared/core/orders/model';
-import type { IdempotencyStore, OrderStore } from '../../../shared/core/ports/store';
+import type { DueCheck, IdempotencyStore, OrderStore } from '../../../shared/core/ports/store';
 import { useLocalDynamo } from '../../support/dynamo';
 import { uniqueOrder } from '../../support/orders';
 
@@ -305,6 +305,22 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
   });
 
   describe('due checks', () => {
+    /** Just the checks of one page. */
+    const due = async (store: OrderStore, now: string, limit: number) =>
+      (await store.listDueChecks(now, limit)).checks;
+    /** Every page from the first, until one comes without `next`. */
+    const allPages = async (store: OrderStore, now: string, limit: number) => {
+      const pages: DueCheck[][] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.listDueChecks(now, limit, after);
+        expect(page.checks.length).toBeLessThanOrEqual(limit);
+        pages.push(page.checks);
+        after = page.next;
+      } while (after !== undefined);
+      return pages;
+    };
+
     it('lists an order once its check is due, not a millisecond before, and drops it once settled', async () => {
       const store = await alone();
       const order = dueAt('2025-06-01T03:20:00.000Z', {
@@ -312,13 +328,13 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       });
       await store.create(order);
 
-      expect(await store.listDueChecks('2025-06-01T03:19:59.999Z', 10)).toEqual([]);
-      expect(await store.listDueChecks('2025-06-01T03:20:00.000Z', 10)).toEqual([asDue(order)]);
-      expect(await store.listDueChecks('2025-06-02T00:00:00.000Z', 10)).toEqual([asDue(order)]);
+      expect(await due(store, '2025-06-01T03:19:59.999Z', 10)).toEqual([]);
+      expect(await due(store, '2025-06-01T03:20:00.000Z', 10)).toEqual([asDue(order)]);
+      expect(await due(store, '2025-06-02T00:00:00.000Z', 10)).toEqual([asDue(order)]);
 
       await store.replace(paid(order, '261128000000001'), order);
 
-      expect(await store.listDueChecks('2025-06-02T00:00:00.000Z', 10)).toEqual([]);
+      expect(await due(store, '2025-06-02T00:00:00.000Z', 10)).toEqual([]);
     });
 
     it('follows a rescheduled check to its new time and attempt', async () => {
@@ -333,8 +349,8 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
 
       await store.replace(rescheduled, order);
 
-      expect(await store.listDueChecks('2025-07-01T00:00:30.000Z', 10)).toEqual([]);
-      expect(await store.listDueChecks('2025-07-01T00:01:00.000Z', 10)).toEqual([asDue(rescheduled)]);
+      expect(await due(store, '2025-07-01T00:00:30.000Z', 10)).toEqual([]);
+      expect(await due(store, '2025-07-01T00:01:00.000Z', 10)).toEqual([asDue(rescheduled)]);
     });
 
     it('compares instants, not spellings, and answers the check’s time as it was stored', async () => {
@@ -342,8 +358,8 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       const order = dueAt('2025-06-01T03:20:00Z');
       await store.create(order);
 
-      expect(await store.listDueChecks('2025-06-01T10:19:59+07:00', 10)).toEqual([]);
-      expect(await store.listDueChecks('2025-06-01T10:20:00+07:00', 10)).toEqual([
+      expect(await due(store, '2025-06-01T10:19:59+07:00', 10)).toEqual([]);
+      expect(await due(store, '2025-06-01T10:20:00+07:00', 10)).toEqual([
         { appTransId: order.appTransId, attempt: 1, at: '2025-06-01T03:20:00Z' },
       ]);
     });
@@ -363,7 +379,9 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
         (a, b) => a.nextCheck!.at.localeCompare(b.nextCheck!.at) || (a.appTransId < b.appTransId ? -1 : 1),
       );
 
-      expect(await store.listDueChecks('2025-02-01T00:00:00.000Z', 100)).toEqual(oldestFirst.map(asDue));
+      expect(await store.listDueChecks('2025-02-01T00:00:00.000Z', 100)).toEqual({
+        checks: oldestFirst.map(asDue),
+      });
     });
 
     it('lists a paid order while one of its refunds waits for a follow-up, at the earliest one', async () => {
@@ -386,14 +404,14 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       };
       await store.replace(refunding, order);
 
-      expect(await store.listDueChecks('2025-08-01T00:01:59.999Z', 10)).toEqual([]);
-      expect(await store.listDueChecks('2025-08-01T00:02:00.000Z', 10)).toEqual([
-        { kind: 'refunds', appTransId: order.appTransId, at: '2025-08-01T00:02:00.000Z' },
-      ]);
+      expect(await store.listDueChecks('2025-08-01T00:01:59.999Z', 10)).toEqual({ checks: [] });
+      expect(await store.listDueChecks('2025-08-01T00:02:00.000Z', 10)).toEqual({
+        checks: [{ kind: 'refunds', appTransId: order.appTransId, at: '2025-08-01T00:02:00.000Z' }],
+      });
 
       // Every refund final: out of the index.
       await store.replace({ ...refunding, version: refunding.version + 1, refunds: [refund(1)] }, refunding);
-      expect(await store.listDueChecks('2025-09-01T00:00:00.000Z', 10)).toEqual([]);
+      expect(await store.listDueChecks('2025-09-01T00:00:00.000Z', 10)).toEqual({ checks: [] });
     });
 
     it.each([0, 1, 3])('returns at most %i, the oldest', async (limit) => {
@@ -402,8 +420,72 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       for (const order of orders) await store.create(order);
       const oldestFirst = [...orders].sort((a, b) => a.nextCheck!.at.localeCompare(b.nextCheck!.at));
 
-      expect(await store.listDueChecks('2025-02-01T00:00:00.000Z', limit)).toEqual(
+      expect(await due(store, '2025-02-01T00:00:00.000Z', limit)).toEqual(
         oldestFirst.slice(0, limit).map(asDue),
+      );
+    });
+
+    it.each([1, 2, 3, 20])('pages %i at a time through every due check once, oldest first', async (limit) => {
+      const store = await alone();
+      // Equal times too, which the index keeps in an order of its own.
+      const minutes = ['05', '01', '03', '01', '00', '04', '01', '02', '03', '00', '06'];
+      const orders = minutes.map((minute) => dueAt(`2025-01-01T00:${minute}:00.000Z`));
+      for (const order of orders) await store.create(order);
+      await store.create(dueAt('2025-03-01T00:00:00.000Z'));
+
+      const pages = await allPages(store, '2025-02-01T00:00:00.000Z', limit);
+
+      const listed = pages.flat();
+      expect([...listed].sort((a, b) => a.appTransId.localeCompare(b.appTransId))).toEqual(
+        orders.map(asDue).sort((a, b) => a.appTransId.localeCompare(b.appTransId)),
+      );
+      expect(listed.map((c) => c.at)).toEqual(orders.map((o) => o.nextCheck!.at).sort());
+      // At most one empty page, at the end, when the last full page could not tell.
+      expect(pages.slice(0, -1).every((page) => page.length === limit)).toBe(true);
+    });
+
+    it('goes on past what it returned, whether or not those checks are still due', async () => {
+      const store = await alone();
+      const orders = ['00', '01', '02', '03', '04'].map((minute) => dueAt(`2025-01-01T00:${minute}:00.000Z`));
+      for (const order of orders) await store.create(order);
+      const now = '2025-02-01T00:00:00.000Z';
+
+      const first = await store.listDueChecks(now, 2);
+      // The first order was checked and rescheduled to later; the second failed and is still due.
+      const [checked] = orders;
+      await store.replace(
+        { ...checked!, version: 2, nextCheck: { attempt: 2, at: '2025-03-01T00:00:00.000Z' } },
+        checked!,
+      );
+      const second = await store.listDueChecks(now, 2, first.next);
+      const third = await store.listDueChecks(now, 2, second.next);
+
+      expect([first.checks, second.checks, third.checks]).toEqual([
+        orders.slice(0, 2).map(asDue),
+        orders.slice(2, 4).map(asDue),
+        orders.slice(4).map(asDue),
+      ]);
+      if (third.next) expect((await store.listDueChecks(now, 2, third.next)).checks).toEqual([]);
+    });
+
+    it('leaves out of later pages what settled meanwhile', async () => {
+      const store = await alone();
+      const orders = ['00', '01', '02', '03'].map((minute) => dueAt(`2025-01-01T00:${minute}:00.000Z`));
+      for (const order of orders) await store.create(order);
+      const now = '2025-02-01T00:00:00.000Z';
+
+      const first = await store.listDueChecks(now, 2);
+      await store.replace(paid(orders[2]!, '261128000000002'), orders[2]!);
+      const rest = await allPagesAfter(store, now, 2, first.next);
+
+      expect(rest).toEqual([asDue(orders[3]!)]);
+    });
+
+    it('refuses a cursor it did not make', async () => {
+      const store = await alone();
+
+      await expect(store.listDueChecks('2025-02-01T00:00:00.000Z', 2, 'not a cursor')).rejects.toThrow(
+        'not a due-checks cursor of this store',
       );
     });
   });
@@ -515,6 +597,17 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
     });
   });
 });
+
+/** The checks of every page after the one whose `next` is `after`. */
+const allPagesAfter = async (store: OrderStore, now: string, limit: number, after: string | undefined) => {
+  const checks: DueCheck[] = [];
+  for (let next = after; next !== undefined; ) {
+    const page = await store.listDueChecks(now, limit, next);
+    checks.push(...page.checks);
+    next = page.next;
+  }
+  return checks;
+};
 
 describe.each(IDEMPOTENCY_STORES)('IdempotencyStore contract: $name', ({ use }) => {
   const freshStore = use();

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { jest } from '@jest/globals';
 import middy from '@middy/core';
 import { metricsPort, observe, redactSecrets } from '../../../functions/aws/lib/observability';
@@ -50,7 +49,7 @@ describe('the Lambda wrapper', () => {
     const port = metricsPort(metrics);
     const logger = new Logger({ serviceName: 'svc', logLevel: 'SILENT' });
     const handler = middy(() => inner((n) => port.count('SweptOrders', n)));
-    return observe({ logger, tracer: new Tracer({ enabled: false }), metrics })(handler);
+    return observe({ logger, metrics })(handler);
   };
   const emf = () => json().filter((l) => l._aws);
 

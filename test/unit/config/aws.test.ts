@@ -1,9 +1,14 @@
 import {
+  eventsKeySettings,
+  orderEventsSettings,
   parseSecret,
+  pushSettings,
   SECRET_TEMPLATE,
   schedulerSettings,
   secretSettings,
   tableSettings,
+  webhookSecretOf,
+  webhookSettings,
 } from '../../../shared/adapters/aws/settings';
 import { ConfigError } from '../../../shared/core/config';
 import { SANDBOX } from '../../support/sandbox';
@@ -63,6 +68,38 @@ describe('the ZaloPay secret', () => {
   });
 });
 
+describe('the webhook secret in the ZaloPay secret', () => {
+  const WHSEC = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+  const secret = (webhookSecret?: unknown) =>
+    parseSecret(
+      secretText({
+        appId: 2553,
+        key1: 'k1',
+        key2: 'k2',
+        ...(webhookSecret !== undefined && { webhookSecret }),
+      }),
+    );
+
+  it('is optional, and kept when given', () => {
+    expect(secret()).not.toHaveProperty('webhookSecret');
+    expect(webhookSecretOf(secret(WHSEC))).toBe(WHSEC);
+  });
+
+  it('when missing or malformed fails the webhook only: the ZaloPay keys still parse', () => {
+    for (const bad of [undefined, 'whsec_short', `whsec_${'*'.repeat(40)}`, WHSEC.slice('whsec_'.length)]) {
+      const parsed = secret(bad);
+      expect(parsed.credentials.key1).toBe('k1');
+      expect(() => webhookSecretOf(parsed)).toThrow(ConfigError);
+      try {
+        webhookSecretOf(parsed);
+      } catch (e) {
+        expect((e as Error).message).toMatch(/webhookSecret/);
+        if (bad) expect((e as Error).message).not.toContain(bad);
+      }
+    }
+  });
+});
+
 describe('AWS settings from the environment', () => {
   const SECRET = 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:zalopay-AbCdEf';
 
@@ -83,7 +120,58 @@ describe('AWS settings from the environment', () => {
     });
   });
 
+  it('reads where order events go, each consumer optional', () => {
+    const env = {
+      EVENTS_HTTP_ENDPOINT: 'https://abc.appsync-api.ap-southeast-1.amazonaws.com/event',
+      EVENT_BUS: 'arn:aws:events:ap-southeast-1:123456789012:event-bus/shop',
+      WEBHOOK_QUEUE_URL: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
+    };
+    expect(orderEventsSettings(env)).toEqual({
+      eventsEndpoint: env.EVENTS_HTTP_ENDPOINT,
+      eventBus: env.EVENT_BUS,
+      webhookQueueUrl: env.WEBHOOK_QUEUE_URL,
+    });
+    expect(orderEventsSettings({})).toEqual({
+      eventsEndpoint: undefined,
+      eventBus: undefined,
+      webhookQueueUrl: undefined,
+    });
+    expect(
+      webhookSettings({
+        ...env,
+        WEBHOOK_URL: 'https://shop.example/hooks',
+        WEBHOOK_DLQ_URL: `${env.WEBHOOK_QUEUE_URL}-dlq`,
+      }),
+    ).toEqual({
+      webhookUrl: 'https://shop.example/hooks',
+      queueUrl: env.WEBHOOK_QUEUE_URL,
+      deadLetterQueueUrl: `${env.WEBHOOK_QUEUE_URL}-dlq`,
+    });
+    expect(eventsKeySettings({ EVENTS_API_ID: 'api', EVENTS_API_KEY_ID: 'da2-x' })).toEqual({
+      apiId: 'api',
+      keyId: 'da2-x',
+    });
+  });
+
+  it('gives the pages a push channel only when the stack gave all three of its settings', () => {
+    const push = {
+      EVENTS_REALTIME_URL: 'wss://abc.appsync-realtime-api.ap-southeast-1.amazonaws.com/event/realtime',
+      EVENTS_HTTP_HOST: 'abc.appsync-api.ap-southeast-1.amazonaws.com',
+      EVENTS_API_KEY: 'da2-key',
+    };
+    expect(pushSettings(push)).toEqual({
+      realtimeUrl: push.EVENTS_REALTIME_URL,
+      host: push.EVENTS_HTTP_HOST,
+      apiKey: 'da2-key',
+    });
+    expect(pushSettings({ ...push, EVENTS_API_KEY: undefined })).toBeUndefined();
+    expect(pushSettings({})).toBeUndefined();
+  });
+
   it.each([
+    [() => webhookSettings({ WEBHOOK_QUEUE_URL: 'https://q', WEBHOOK_DLQ_URL: 'https://d' }), 'WEBHOOK_URL'],
+    [() => orderEventsSettings({ WEBHOOK_QUEUE_URL: 'not a url' }), 'WEBHOOK_QUEUE_URL'],
+    [() => eventsKeySettings({ EVENTS_API_ID: 'api' }), 'EVENTS_API_KEY_ID'],
     [() => tableSettings({}), 'TABLE_NAME'],
     [() => secretSettings({ ZALOPAY_SECRET_ARN: 'zalopay' }), 'ZALOPAY_SECRET_ARN'],
     [

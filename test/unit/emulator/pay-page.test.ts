@@ -33,7 +33,7 @@ describe('payment page rendering', () => {
     const html = renderPayPage({
       appId: 2553,
       appTransId: `240101_${evil}`,
-      appUser: evil,
+      merchant: evil,
       description: evil,
       amount: 1000,
       items: [{ name: evil, quantity: 1, price: 1000 }],
@@ -44,8 +44,8 @@ describe('payment page rendering', () => {
     expect(html).toContain('value="&quot;&#39;&gt;&lt;b&gt;"');
     const radios = html.match(/<input type="radio"/g) ?? [];
     const labelled = html.match(/<label><input type="radio"/g) ?? [];
-    expect(radios).toHaveLength(2);
-    expect(labelled).toHaveLength(2);
+    expect(radios).toHaveLength(3);
+    expect(labelled).toHaveLength(3);
     expect(html).toContain('<legend>');
   });
 
@@ -73,7 +73,7 @@ describe('payment page rendering', () => {
     const view = {
       appId: 2553,
       appTransId: '240101_items',
-      appUser: 'shop',
+      merchant: 'shop',
       description: 'Đơn hàng',
       amount: 83_000,
       token: 't',

@@ -1,4 +1,4 @@
-import { localFallbacks, localSettings } from '../../../local/settings';
+import { LOCAL_WEBHOOK_SECRET, localFallbacks, localSettings } from '../../../local/settings';
 import { SANDBOX } from '../../support/sandbox';
 
 describe('localSettings', () => {
@@ -10,6 +10,13 @@ describe('localSettings', () => {
       merchantApiKey: 'dev-merchant-key',
       dataDir: undefined,
       sweepIntervalSeconds: 300,
+      emulatorAppCallbackUrl: undefined,
+      eventsApiKey: 'local-events-key',
+      webhook: {
+        url: undefined,
+        secret: LOCAL_WEBHOOK_SECRET,
+        retry: { firstDelaySeconds: 10, maxDelaySeconds: 3600, windowSeconds: 86_400 },
+      },
     });
   });
 
@@ -23,6 +30,7 @@ describe('localSettings', () => {
       DATA_DIR: '/var/lib/zalopay-qr',
       SWEEP_INTERVAL_SECONDS: '0.5',
       HOST: '0.0.0.0',
+      EMULATOR_APP_CALLBACK_URL: 'https://shop.example/zalopay/callback',
     };
     expect(localSettings(env)).toEqual({
       port: 3000,
@@ -31,6 +39,9 @@ describe('localSettings', () => {
       merchantApiKey: 'shop-key',
       dataDir: '/var/lib/zalopay-qr',
       sweepIntervalSeconds: 0.5,
+      emulatorAppCallbackUrl: 'https://shop.example/zalopay/callback',
+      eventsApiKey: 'local-events-key',
+      webhook: expect.objectContaining({ url: undefined }),
     });
     expect(
       localSettings({ MERCHANT_API_KEY: '', DATA_DIR: '', SWEEP_INTERVAL_SECONDS: '', HOST: '' }),
@@ -40,6 +51,43 @@ describe('localSettings', () => {
       dataDir: undefined,
       sweepIntervalSeconds: 300,
     });
+  });
+
+  it('reads the order-events settings: push key, webhook URL, secret and retry timings', () => {
+    const secret = `whsec_${Buffer.from('a-merchant-secret-of-32-bytes!!!').toString('base64')}`;
+    expect(
+      localSettings({
+        EVENTS_API_KEY: 'my-push-key',
+        WEBHOOK_URL: 'http://localhost:4000/hooks',
+        WEBHOOK_SECRET: secret,
+        WEBHOOK_RETRY_SECONDS: '0.01',
+        WEBHOOK_RETRY_WINDOW_SECONDS: '0.5',
+      }),
+    ).toMatchObject({
+      eventsApiKey: 'my-push-key',
+      webhook: {
+        url: 'http://localhost:4000/hooks',
+        secret,
+        retry: { firstDelaySeconds: 0.01, maxDelaySeconds: 3600, windowSeconds: 0.5 },
+      },
+    });
+    expect(localSettings({ WEBHOOK_URL: '' }).webhook.url).toBeUndefined();
+    expect(LOCAL_WEBHOOK_SECRET).toMatch(/^whsec_/);
+  });
+
+  it('refuses malformed order-events settings, naming them and never quoting the secret', () => {
+    const attempt = () =>
+      localSettings({
+        WEBHOOK_URL: 'ftp://shop.example',
+        WEBHOOK_SECRET: 'whsec_tooShort',
+        WEBHOOK_RETRY_SECONDS: '0',
+        WEBHOOK_RETRY_WINDOW_SECONDS: 'a day',
+        EVENTS_API_KEY: '',
+      });
+    expect(attempt).toThrow(
+      /EVENTS_API_KEY.*WEBHOOK_URL.*WEBHOOK_SECRET.*WEBHOOK_RETRY_SECONDS.*WEBHOOK_RETRY_WINDOW_SECONDS/,
+    );
+    expect(attempt).not.toThrow(/tooShort/);
   });
 
   it('gives the URLs as localhost unless HOST names an address that localhost does not reach', () => {
@@ -60,8 +108,11 @@ describe('localSettings', () => {
         SWEEP_INTERVAL_SECONDS: 'soon',
         ZALOPAY_KEY2: '',
         HOST: 'http://0.0.0.0/',
+        EMULATOR_APP_CALLBACK_URL: 'ftp://shop.example/',
       });
-    expect(attempt).toThrow(/HOST.*ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS/);
+    expect(attempt).toThrow(
+      /HOST.*ZALOPAY_APP_ID.*ZALOPAY_KEY1.*ZALOPAY_KEY2.*SWEEP_INTERVAL_SECONDS.*EMULATOR_APP_CALLBACK_URL/,
+    );
     expect(attempt).toThrow(expect.objectContaining({ name: 'ConfigError' }));
   });
 });

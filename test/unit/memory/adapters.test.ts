@@ -1,6 +1,8 @@
+import { RecordingEventSink } from '../../../shared/adapters/memory/events';
 import { InMemoryOrderStore } from '../../../shared/adapters/memory/order-store';
 import { RecordingScheduler } from '../../../shared/adapters/memory/scheduler';
 import { ScriptedZaloPay, UnscriptedCallError } from '../../../shared/adapters/memory/zalopay';
+import { toOrderView } from '../../../shared/core/orders/view';
 import { ZaloPayUnavailableError } from '../../../shared/core/zalopay/errors';
 import { queryAnswer } from '../../support/memory';
 import { anOrder, at } from '../../support/orders';
@@ -166,5 +168,42 @@ describe('InMemoryOrderStore, for tests', () => {
       { operation: 'listDueChecks' },
     ]);
     expect(store.peekHistory(ID)).toEqual([]);
+  });
+});
+
+describe('RecordingEventSink', () => {
+  const event = (version: number, appTransId = '261128_a') => ({
+    id: `${appTransId}.${version}`,
+    type: 'order.paid' as const,
+    createdAt: at(version).toISOString(),
+    data: { order: { ...toOrderView(anOrder({ appTransId }), 'https://api.example') } },
+  });
+
+  it('keeps every delivery in order, duplicates included, per order on request', async () => {
+    const sink = new RecordingEventSink('push');
+    await sink.deliver(event(2));
+    await sink.deliver(event(2));
+    await sink.deliver(event(3, '261128_b'));
+    expect(sink.name).toBe('push');
+    expect(sink.delivered.map((e) => e.id)).toEqual(['261128_a.2', '261128_a.2', '261128_b.3']);
+    expect(sink.of('261128_b').map((e) => e.id)).toEqual(['261128_b.3']);
+  });
+
+  it('fails the next deliveries it is told to, keeping nothing of them', async () => {
+    const sink = new RecordingEventSink();
+    const down = new Error('down');
+    sink.failNext(down, 2);
+    await expect(sink.deliver(event(1))).rejects.toBe(down);
+    await expect(sink.deliver(event(1))).rejects.toBe(down);
+    await sink.deliver(event(1));
+    expect(sink.delivered.map((e) => e.id)).toEqual(['261128_a.1']);
+    expect(sink.attempted).toEqual(['261128_a.1', '261128_a.1', '261128_a.1']);
+  });
+
+  it('hands out copies: a test cannot change what was delivered', async () => {
+    const sink = new RecordingEventSink();
+    await sink.deliver(event(1));
+    sink.delivered[0]!.id = 'changed';
+    expect(sink.delivered[0]!.id).toBe('261128_a.1');
   });
 });

@@ -185,7 +185,7 @@ describe('createOrder', () => {
     await creationError(createOrder(deps, { amount: 50_000 }));
 
     expect(scheduler.requests).toEqual([]);
-    expect(await store.listDueChecks(at(86_400).toISOString(), 10)).toEqual([]);
+    expect((await store.listDueChecks(at(86_400).toISOString(), 10)).checks).toEqual([]);
   });
 
   it('no answer leaves the order CREATING, schedules its first check, and throws', async () => {
@@ -207,7 +207,7 @@ describe('createOrder', () => {
   });
 
   it('a schedule that cannot be created is not fatal: the sweeper finds the order by its nextCheck', async () => {
-    const { deps, store, zalopay, scheduler, log } = world();
+    const { deps, store, zalopay, scheduler, log, metrics } = world();
     zalopay.script('createOrder', ACCEPTED);
     scheduler.failNext(new Error('ThrottlingException'));
 
@@ -215,12 +215,13 @@ describe('createOrder', () => {
 
     expect(order.status).toBe('PENDING');
     expect(scheduler.scheduled).toEqual([]);
-    expect(await store.listDueChecks(at(1200).toISOString(), 10)).toEqual([
+    expect((await store.listDueChecks(at(1200).toISOString(), 10)).checks).toEqual([
       { appTransId: order.appTransId, attempt: 1, at: at(1200).toISOString() },
     ]);
     expect(log.lines).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'could not schedule the first status check' }),
     );
+    expect(metrics.counts.StatusCheckScheduleFailed).toBe(1);
   });
 
   it('without an answer and without a schedule, it still throws ZaloPay’s outcome, not the scheduler’s', async () => {
@@ -231,7 +232,7 @@ describe('createOrder', () => {
     const error = await creationError(createOrder(deps, { amount: 50_000 }));
 
     expect(error.cause).toBeInstanceOf(ZaloPayUnavailableError);
-    expect(await store.listDueChecks(at(1200).toISOString(), 10)).toHaveLength(1);
+    expect((await store.listDueChecks(at(1200).toISOString(), 10)).checks).toHaveLength(1);
   });
 
   it('an order that could not be stored is never sent to ZaloPay', async () => {

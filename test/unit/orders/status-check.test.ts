@@ -1,4 +1,4 @@
-import { DEFAULT_SWEEP } from '../../../functions/sweeper';
+import { sweepOptions } from '../../../functions/sweeper';
 import type { Order, OrderStatus } from '../../../shared/core/orders/model';
 import { checkStatus, sweepOverdueChecks } from '../../../shared/core/orders/status-check';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../../shared/core/zalopay/errors';
@@ -309,19 +309,24 @@ describe('checkStatus', () => {
     expect(scheduler.requests).toEqual([]);
   });
 
-  it('a schedule that cannot be created fails the check; the recorded next check is left to the sweeper', async () => {
-    const { deps, store, zalopay, scheduler } = world();
+  it('a schedule that cannot be created is counted and logged; the recorded next check is left to the sweeper', async () => {
+    const { deps, store, zalopay, scheduler, log, metrics } = world();
     store.put(longLived());
     zalopay.script('queryOrder', queryAnswer({ returnCode: 3 }));
-    const throttled = new Error('ThrottlingException');
-    scheduler.failNext(throttled);
+    scheduler.failNext(new Error('ThrottlingException'));
 
-    await expect(checkStatus(deps, ID, SCHEDULED)).rejects.toBe(throttled);
+    const order = await checkStatus(deps, ID, SCHEDULED);
 
-    expect(await store.listDueChecks(at(1260).toISOString(), 10)).toEqual([
+    expect(order).toMatchObject({ status: 'PENDING', nextCheck: { attempt: 2, at: at(1260).toISOString() } });
+    expect((await store.listDueChecks(at(1260).toISOString(), 10)).checks).toEqual([
       { appTransId: ID, attempt: 2, at: at(1260).toISOString() },
     ]);
-    // Lambda's retry of the same delivery is now stale.
+    expect(metrics.counts).toMatchObject({ StatusCheckScheduleFailed: 1 });
+    expect(metrics.counts.StatusCheckScheduled).toBeUndefined();
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'could not schedule the next status check' }),
+    );
+    // A retry of the same delivery is stale.
     expect(await checkStatus(deps, ID, SCHEDULED)).toMatchObject({ nextCheck: { attempt: 2 } });
   });
 });
@@ -329,6 +334,7 @@ describe('checkStatus', () => {
 describe('sweepOverdueChecks', () => {
   const NOW = at(2 * HOUR);
   const world = useInMemoryWorld(NOW);
+  const SWEEP = sweepOptions(10_000);
   /** An unsettled order whose check `attempt` was due `overdue` seconds before now. */
   const dueOrder = (appTransId: string, overdue: number, attempt = 1) =>
     longLived({
@@ -338,39 +344,38 @@ describe('sweepOverdueChecks', () => {
   const processing = queryAnswer({ returnCode: 3, isProcessing: true });
 
   it('runs the checks overdue by the grace or more, with their recorded attempt, and only those', async () => {
-    const { deps, store, zalopay } = world();
+    const { deps, store, zalopay, metrics } = world();
     store.put(dueOrder('261128_overdue', 600, 3));
     store.put(dueOrder('261128_justOverdue', 120));
     store.put(dueOrder('261128_onTime', 119));
     store.put(dueOrder('261128_future', -60));
     zalopay.always('queryOrder', processing);
 
-    const checked = await sweepOverdueChecks(deps, DEFAULT_SWEEP);
+    const result = await sweepOverdueChecks(deps, SWEEP);
 
-    expect(checked).toBe(2);
+    expect(result).toEqual({ checked: 2, failed: 0, stoppedForTime: false });
     expect(zalopay.requestsOf('queryOrder')).toEqual(['261128_overdue', '261128_justOverdue']);
     expect(store.peekHistory('261128_overdue')).toMatchObject([{ trigger: 'sweeper' }]);
     expect(store.peek('261128_overdue')?.nextCheck?.attempt).toBe(4);
     expect(store.peek('261128_onTime')?.nextCheck?.attempt).toBe(1);
-    expect(world().metrics.counts.SweptOrders).toBe(2);
+    expect(metrics.counts.SweptOrders).toBe(2);
   });
 
-  it('takes the oldest overdue checks, at most `limit` of them', async () => {
+  it('works through every overdue check, page after page, oldest first', async () => {
     const { deps, store, zalopay } = world();
-    for (const [id, overdue] of [
-      ['261128_c', 300],
-      ['261128_a', 900],
-      ['261128_d', 200],
-      ['261128_b', 600],
-    ] as const) {
-      store.put(dueOrder(id, overdue));
-    }
+    const overdue = [300, 900, 200, 600, 1200, 450, 150];
+    for (const [n, seconds] of overdue.entries()) store.put(dueOrder(`261128_order${n}`, seconds));
     zalopay.always('queryOrder', processing);
 
-    const checked = await sweepOverdueChecks(deps, { ...DEFAULT_SWEEP, limit: 2, concurrency: 1 });
+    const result = await sweepOverdueChecks(deps, { ...SWEEP, pageSize: 2, concurrency: 1 });
 
-    expect(checked).toBe(2);
-    expect(zalopay.requestsOf('queryOrder')).toEqual(['261128_a', '261128_b']);
+    expect(result).toEqual({ checked: 7, failed: 0, stoppedForTime: false });
+    const oldestFirst = overdue
+      .map((seconds, n) => [seconds, `261128_order${n}`] as const)
+      .sort(([a], [b]) => b - a)
+      .map(([, id]) => id);
+    expect(zalopay.requestsOf('queryOrder')).toEqual(oldestFirst);
+    expect(store.calls.filter((c) => c.operation === 'listDueChecks')).toHaveLength(4);
   });
 
   it.each([1, 2, 4])('runs at most %i checks at a time, and that many when it can', async (concurrency) => {
@@ -387,13 +392,15 @@ describe('sweepOverdueChecks', () => {
       return processing;
     });
 
-    expect(await sweepOverdueChecks(deps, { ...DEFAULT_SWEEP, concurrency })).toBe(6);
+    expect(await sweepOverdueChecks(deps, { ...SWEEP, pageSize: 4, concurrency })).toMatchObject({
+      checked: 6,
+    });
 
     expect(most).toBe(concurrency);
     expect(zalopay.requestsOf('queryOrder')).toHaveLength(6);
   });
 
-  it('a check that fails is logged and skipped; the others still run', async () => {
+  it('a check that fails is logged and skipped once; the others still run and the sweep ends', async () => {
     const { deps, store, zalopay, log } = world();
     for (const id of ['261128_first', '261128_broken', '261128_last']) store.put(dueOrder(id, 300));
     zalopay.always('queryOrder', (id) => {
@@ -401,9 +408,12 @@ describe('sweepOverdueChecks', () => {
       return queryAnswer({ returnCode: 1, amount: 50_000 });
     });
 
-    const checked = await sweepOverdueChecks(deps, { ...DEFAULT_SWEEP, concurrency: 1 });
+    // One entry per page: the broken order, still due, is where the next page would start again
+    // if reading did not go on past it.
+    const result = await sweepOverdueChecks(deps, { ...SWEEP, pageSize: 1, concurrency: 1 });
 
-    expect(checked).toBe(3);
+    expect(result).toEqual({ checked: 3, failed: 1, stoppedForTime: false });
+    expect(zalopay.requestsOf('queryOrder')).toEqual(['261128_broken', '261128_first', '261128_last']);
     expect(store.peek('261128_first')?.status).toBe('PAID');
     expect(store.peek('261128_last')?.status).toBe('PAID');
     expect(store.peek('261128_broken')?.status).toBe('PENDING');
@@ -413,5 +423,54 @@ describe('sweepOverdueChecks', () => {
         extra: expect.objectContaining({ appTransId: '261128_broken' }),
       }),
     );
+  });
+
+  it('starts no check once the time left falls to the reserve; the next sweep carries on', async () => {
+    const { deps, store, zalopay } = world();
+    for (let n = 0; n < 5; n++) store.put(dueOrder(`261128_order${n}`, 600 - n));
+    let remaining = 50_000;
+    zalopay.always('queryOrder', () => {
+      // Each check takes 20 s of the budget; the reserve is ZaloPay's timeout plus 5 s.
+      remaining -= 20_000;
+      return processing;
+    });
+
+    const first = await sweepOverdueChecks(deps, { ...SWEEP, concurrency: 1 }, () => remaining);
+
+    expect(first).toEqual({ checked: 2, failed: 0, stoppedForTime: true });
+    remaining = 50_000;
+    const second = await sweepOverdueChecks(deps, { ...SWEEP, concurrency: 1 }, () => remaining);
+    expect(second).toEqual({ checked: 2, failed: 0, stoppedForTime: true });
+    expect(zalopay.requestsOf('queryOrder')).toEqual([0, 1, 2, 3].map((n) => `261128_order${n}`));
+  });
+
+  it('with no time left reads nothing', async () => {
+    const { deps, store } = world();
+    store.put(dueOrder('261128_overdue', 600));
+
+    expect(await sweepOverdueChecks(deps, SWEEP, () => SWEEP.reserveMs)).toEqual({
+      checked: 0,
+      failed: 0,
+      stoppedForTime: true,
+    });
+    expect(store.calls).toEqual([]);
+  });
+
+  it('fails when the overdue checks cannot be read, after finishing the checks it started', async () => {
+    const { deps, store, zalopay } = world();
+    for (let n = 0; n < 3; n++) store.put(dueOrder(`261128_order${n}`, 600 - n));
+    zalopay.always('queryOrder', processing);
+    const outage = new Error('ProvisionedThroughputExceededException');
+    let reads = 0;
+    store.beforeNext(
+      'listDueChecks',
+      () => (++reads === 2 ? store.failNext('listDueChecks', outage) : undefined),
+      2,
+    );
+
+    await expect(sweepOverdueChecks(deps, { ...SWEEP, pageSize: 2, concurrency: 2 })).rejects.toBe(outage);
+
+    expect(zalopay.requestsOf('queryOrder')).toEqual(['261128_order0', '261128_order1']);
+    expect(store.peek('261128_order1')?.nextCheck?.attempt).toBe(2);
   });
 });
