@@ -23,6 +23,10 @@ Commands
   cancel <id>                close an unpaid order now
   review                     the orders and orphan payments waiting for a person
                                --limit <n>  per page (all pages are read)
+  events dead-letters        the webhook's dead letters (deliveries given up after 24 h)
+  events replay <id>         deliver again, under the same webhook-id: <id> is an event id
+                               (<appTransId>.<version>) or an order id (all of its dead
+                               letters); --all for every dead letter
   callback <url> --order <id>
                              sign a ZaloPay-style callback with key2 and send it to <url>
                                --amount <vnd>  default: the order's amount, read from the API
@@ -81,6 +85,7 @@ const OPTIONS = {
   'app-id': { type: 'string' },
   key2: { type: 'string' },
   'zp-trans-id': { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 /** Runs one command line; resolves the exit code. Never throws. */
@@ -304,6 +309,55 @@ const COMMANDS: Record<string, (ctx: Context, args: string[]) => Promise<void>> 
             ),
           ],
     );
+  },
+
+  events: async (ctx, args) => {
+    const [sub, id] = args;
+    if (sub === 'dead-letters') {
+      const { body } = await call(ctx, 'GET', '/webhooks/dead-letters?limit=1000');
+      const dead = (body.deadLetters ?? []) as Json[];
+      show(ctx, body, () =>
+        dead.length === 0
+          ? ['No dead letters: every webhook delivery went through or is still being tried.']
+          : [
+              `${dead.length} dead letter${dead.length === 1 ? '' : 's'}, oldest event first`,
+              ...dead.map((d) => {
+                const event = d.event as Json;
+                return `  ${String(event.id).padEnd(40)} ${String(event.type).padEnd(17)} ${String(d.attempts).padStart(3)} attempts  ${d.lastError ?? ''}`;
+              }),
+            ],
+      );
+      return;
+    }
+    if (sub !== 'replay') throw new UsageError('events needs dead-letters or replay');
+    let ids: string[] | undefined;
+    if (ctx.values.all === true) {
+      if (id) throw new UsageError('events replay takes an id or --all, not both');
+    } else if (!id) {
+      throw new UsageError('events replay needs an event id, an order id or --all');
+    } else if (/\.\d+$/.test(id)) {
+      ids = [id];
+    } else {
+      // An order id: every dead letter of that order.
+      const { body } = await call(ctx, 'GET', '/webhooks/dead-letters?limit=1000');
+      ids = ((body.deadLetters ?? []) as Json[])
+        .map((d) => d.event as { id: string; data: { order: { appTransId: string } } })
+        .filter((event) => event.data.order.appTransId === id)
+        .map((event) => event.id);
+      if (ids.length === 0) throw new RequestFailed(`no dead letter of order ${id}`);
+    }
+    const { body } = await call(ctx, 'POST', '/webhooks/dead-letters/replay', ids ? { ids } : {});
+    const replayed = (body.replayed ?? []) as string[];
+    show(ctx, body, () => [
+      replayed.length === 0
+        ? 'Nothing replayed.'
+        : `Replayed ${replayed.length}, each under its own webhook-id:`,
+      ...replayed.map((r) => `  ${r}`),
+    ]);
+    if (ids && replayed.length < ids.length) {
+      const missing = ids.filter((i) => !replayed.includes(i));
+      throw new RequestFailed(`not dead letters (delivered, still being tried, or unknown): ${missing.join(', ')}`);
+    }
   },
 
   callback: async (ctx, args) => {

@@ -24,6 +24,7 @@ import { callbackBodySchema } from '../shared/core/zalopay/callback';
 import * as callback from './callback';
 import * as cancelOrder from './cancel-order';
 import * as createOrder from './create-order';
+import * as deadLetters from './dead-letters';
 import * as createRefund from './create-refund';
 import * as getOrder from './get-order';
 import * as listReviews from './list-reviews';
@@ -62,6 +63,8 @@ const contracts = (
   'GET /orders/{appTransId}/refunds/{mRefundId}': readRefunds.oneContract(),
   'POST /orders/{appTransId}/cancel': cancelOrder.contract(),
   'GET /reviews': listReviews.contract(),
+  'GET /webhooks/dead-letters': deadLetters.listContract(),
+  'POST /webhooks/dead-letters/replay': deadLetters.replayContract(),
   'GET /zalopay/redirect': redirect.contract(),
   'GET /openapi.json': pages.apiDocumentContract(),
   'GET /': pages.checkoutContract(),

@@ -9,6 +9,7 @@ export type HttpFunction =
   | 'create-refund'
   | 'read-refunds'
   | 'cancel-order'
+  | 'dead-letters'
   | 'redirect'
   | 'pages';
 
@@ -18,6 +19,8 @@ export interface ApiRoute {
   function: HttpFunction;
   /** Served only with the demo pages on (always locally; `demoPages` context on AWS). */
   demo?: true;
+  /** Served only with a merchant webhook (`WEBHOOK_URL` locally, the `webhookUrl` context on AWS). */
+  webhook?: true;
 }
 
 /** Where the API document is served (functions/openapi.ts). */
@@ -39,6 +42,8 @@ const ROUTES = [
   { method: 'GET', path: '/orders/{appTransId}/refunds/{mRefundId}', function: 'read-refunds' },
   { method: 'POST', path: '/orders/{appTransId}/cancel', function: 'cancel-order' },
   { method: 'GET', path: '/reviews', function: 'list-reviews' },
+  { method: 'GET', path: '/webhooks/dead-letters', function: 'dead-letters', webhook: true },
+  { method: 'POST', path: '/webhooks/dead-letters/replay', function: 'dead-letters', webhook: true },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
   { method: 'GET', path: OPENAPI_PATH, function: 'pages' },
   { method: 'GET', path: '/', function: 'pages', demo: true },

@@ -173,6 +173,16 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // Signs and POSTs; nobody waits on it but the merchant's backend.
     memory: 256,
   },
+  'dead-letters': {
+    description: "GET /webhooks/dead-letters, POST /webhooks/dead-letters/replay (merchant): the webhook's dead letters",
+    // Reads through the dead-letter queue inside API Gateway's 30 s.
+    timeout: 28,
+    table: [],
+    // The merchant key.
+    secret: true,
+    schedules: false,
+    memory: 256,
+  },
   'events-key-renewer': {
     description: "Daily: moves the buyer push API key's expiry forward",
     timeout: 10,
@@ -244,7 +254,7 @@ export class ZaloPayQrStack extends Stack {
     };
 
     const names = (Object.keys(FUNCTION_SPECS) as FunctionName[]).filter(
-      (name) => name !== 'webhook-delivery' || settings.webhookUrl,
+      (name) => (name !== 'webhook-delivery' && name !== 'dead-letters') || settings.webhookUrl,
     );
     const unknown = Object.keys(settings.functionMemory).filter((name) => !(name in FUNCTION_SPECS));
     if (unknown.length > 0) {
@@ -286,7 +296,7 @@ export class ZaloPayQrStack extends Stack {
     fn('create-order').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
     // The API document it serves names the callback's own URL.
     fn('pages').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
-    this.api.route(this.functions, settings.demoPages);
+    this.api.route(this.functions, { demoPages: settings.demoPages, webhook: !!settings.webhookUrl });
 
     // Order events (docs/events.md): the stream feeds order-events, which publishes to the pages'
     // channels, enqueues the webhook and puts each event on the bus.
@@ -295,6 +305,7 @@ export class ZaloPayQrStack extends Stack {
     if (this.functions.pages) events.subscribeFrom(this.functions.pages);
     if (settings.webhookUrl) {
       events.deliverWebhooksWith(fn('order-events'), fn('webhook-delivery'), settings.webhookUrl);
+      events.replayDeadLettersWith(fn('dead-letters'));
     }
     events.renewKeyWith(fn('events-key-renewer'));
     this.events = events;

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
 import { makeHandler as cancelOrder } from '../functions/cancel-order';
 import { makeHandler as createOrder } from '../functions/create-order';
+import { makeHandler as deadLetters } from '../functions/dead-letters';
 import { makeHandler as createRefund } from '../functions/create-refund';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
@@ -54,8 +55,6 @@ import { readWebPages } from './web-pages';
 
 /** Where the built-in ZaloPay emulator is served (the default ZALOPAY_API_BASE). */
 const EMULATOR_PREFIX = '/emulator';
-/** The local-only routes of the webhook's dead letters (docs/events.md §3). */
-export const WEBHOOKS_PREFIX = '/webhooks';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -252,7 +251,6 @@ const startOn = async (
           clock,
           log,
           metrics,
-          merchantApiKey,
         });
   const sinks: EventSink[] = [
     new AppSyncEventsPublisher({
@@ -309,11 +307,19 @@ const startOn = async (
     'create-refund': asHttp(createRefund(deps)),
     'read-refunds': asHttp(readRefunds(deps)),
     'cancel-order': asHttp(cancelOrder(deps)),
+    // Without a webhook there are no dead letters, and its routes are not served (below).
+    'dead-letters': asHttp(
+      deadLetters({ ...deps, deadLetters: webhooks ?? { list: async () => [], replay: async () => [] } }),
+    ),
     redirect: asHttp(redirect(deps)),
     pages: asHttp(pages(deps)),
   };
   const routes: Route[] = [
-    ...API_ROUTES.map((r) => ({ method: r.method, path: r.path, handler: functions[r.function] })),
+    ...API_ROUTES.filter((r) => !r.webhook || webhooks).map((r) => ({
+      method: r.method,
+      path: r.path,
+      handler: functions[r.function],
+    })),
     { method: 'POST', path: CALLBACK_PATH, handler: asHttp(callback(deps)) },
   ];
   const checkHandler = statusCheck(deps);
@@ -347,7 +353,6 @@ const startOn = async (
       mounts: [
         { prefix: EMULATOR_PREFIX, handle: (req, res, path) => emulator.handle(req, res, path) },
         { prefix: PUBLISH_PATH, handle: (req, res, path) => push.handle(req, res, path) },
-        ...(webhooks ? [{ prefix: WEBHOOKS_PREFIX, handle: webhooks.handle.bind(webhooks) }] : []),
       ],
       log,
       tasks: inFlight,

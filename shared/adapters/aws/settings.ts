@@ -143,6 +143,15 @@ export const webhookSettings = (
   };
 };
 
+/** The webhook's two queues, for the dead-letter routes (functions/dead-letters.ts). */
+export const webhookQueueSettings = (env: Env): { queueUrl: string; deadLetterQueueUrl: string } => {
+  const c = parseEnv(
+    z.object({ [AWS_ENV.webhookQueueUrl]: url, [AWS_ENV.webhookDeadLetterQueueUrl]: url }),
+    env,
+  );
+  return { queueUrl: c[AWS_ENV.webhookQueueUrl], deadLetterQueueUrl: c[AWS_ENV.webhookDeadLetterQueueUrl] };
+};
+
 /** The key events-key-renewer keeps valid. */
 export const eventsKeySettings = (env: Env): { apiId: string; keyId: string } => {
   const c = parseEnv(z.object({ [AWS_ENV.eventsApiId]: text, [AWS_ENV.eventsApiKeyId]: text }), env);

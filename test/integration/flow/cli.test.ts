@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { type CliIo, runCli } from '../../../cli/zp';
+import { useReceiver } from '../../support/receiver';
 import { waitFor } from '../../support/wait';
 
 /**
@@ -9,11 +10,14 @@ import { waitFor } from '../../support/wait';
  * `runCli` in this process, to keep the suite fast.
  */
 const KEY = 'cli-merchant-key';
+/** The merchant's webhook receiver: it refuses everything until a test says otherwise, so events dead-letter. */
+const receiver = useReceiver();
 let runtime: ChildProcess;
 let output = '';
 let url = '';
 
 beforeAll(async () => {
+  receiver.answerWith(() => 500);
   runtime = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/main.ts'], {
     env: {
       ...process.env,
@@ -22,6 +26,10 @@ beforeAll(async () => {
       STATUS_CHECK_DELAY_SECONDS: '3600',
       STATUS_RECHECK_SECONDS: '0.05',
       MERCHANT_API_KEY: KEY,
+      // A webhook whose retries end within a second, for `events`.
+      WEBHOOK_URL: receiver.url(),
+      WEBHOOK_RETRY_SECONDS: '0.05',
+      WEBHOOK_RETRY_WINDOW_SECONDS: '0.3',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that afterAll ends tsx and the node process it starts together.
@@ -187,5 +195,35 @@ describe('npm run zp', () => {
     expect((await zp('cancel', id)).err).toContain('ORDER_NOT_CANCELLABLE');
     expect((await zp('callback', 'not a url', '--order', id)).code).toBe(2);
     expect((await zp('callback', `${url}/zalopay/callback`)).code).toBe(2);
+  });
+
+  it('events: the dead letters, and a replay by order id or event id under the same webhook-id', async () => {
+    const { appTransId } = await post('/orders', { amount: 20_000 });
+    const eventId = `${appTransId}.2`;
+    await waitFor(async () => (await zp('events', 'dead-letters')).out.includes(eventId), {
+      timeoutMs: 20_000,
+      what: 'the dead letter',
+    });
+    const listed = await zp('events', 'dead-letters');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(new RegExp(`${eventId}\\s+order.pending\\s+\\d+ attempts  answered HTTP 500`));
+
+    receiver.answerWith(() => 204);
+    const replayed = await zp('events', 'replay', appTransId);
+    expect(replayed).toMatchObject({ code: 0, out: expect.stringContaining(`Replayed 1, each under its own webhook-id:\n  ${eventId}`) });
+    await waitFor(() => receiver.requests.some((r) => r.headers['webhook-id'] === eventId && r.at > 0) && true, {
+      what: 'the replayed delivery',
+    });
+    await waitFor(async () => !(await zp('events', 'dead-letters')).out.includes(eventId), { what: 'replayed' });
+
+    // Delivered now: no longer a dead letter, so replaying it again is refused.
+    expect(await zp('events', 'replay', eventId)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining(`not dead letters (delivered, still being tried, or unknown): ${eventId}`),
+    });
+    expect((await zp('events', 'replay', appTransId)).code).toBe(1);
+    expect((await zp('events', 'replay')).code).toBe(2);
+    expect((await zp('events', 'replay', eventId, '--all')).code).toBe(2);
+    expect((await zp('events')).code).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { http, useLocalApp } from '../../support/app';
 import { documentedAnswers, type OpenApiDocument, ResponseValidator } from '../../support/openapi';
+import { useReceiver } from '../../support/receiver';
 import { redirectQuery, signedCallback } from '../../support/zalopay';
 
 /**
@@ -7,7 +8,15 @@ import { redirectQuery, signedCallback } from '../../support/zalopay';
  * runtime is driven to each answer it documents, and every answer (status, headers, body) must be
  * one the document it serves at /openapi.json describes. An answer it does not describe fails.
  */
-const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600', RETURN_URL_ORIGINS: 'https://shop.example' });
+// With a webhook (a receiver that takes everything), so that its dead-letter routes are served.
+const receiver = useReceiver();
+const app = useLocalApp({
+  STATUS_CHECK_DELAY_SECONDS: '3600',
+  RETURN_URL_ORIGINS: 'https://shop.example',
+  get WEBHOOK_URL() {
+    return receiver.url();
+  },
+});
 const api = http(() => app().url);
 const MERCHANT = { 'x-api-key': 'dev-merchant-key' };
 /** ZaloPay's answer to a create, awaited up to FAST_ENV's 2 s; a late one makes the 504. */
@@ -129,6 +138,27 @@ describe('every answer of the running API is one its document describes', () => 
     expect((await exchange('GET', '/reviews', '/reviews?cursor=nope', { headers: MERCHANT })).status).toBe(
       400,
     );
+  });
+
+  it("the webhook's dead-letter routes: each answer, with and without the key", async () => {
+    const list = '/webhooks/dead-letters';
+    const replay = '/webhooks/dead-letters/replay';
+    expect((await exchange('GET', list, list, { headers: MERCHANT })).body).toEqual({ deadLetters: [] });
+    expect((await exchange('GET', list, list)).status).toBe(401);
+    expect((await exchange('GET', list, `${list}?limit=0`, { headers: MERCHANT })).status).toBe(400);
+    const ids = { ids: ['261128_NotDeadAtAll000000000000.2'] };
+    expect((await exchange('POST', replay, replay, { body: ids, headers: MERCHANT })).body).toEqual({
+      replayed: [],
+    });
+    expect((await exchange('POST', replay, replay, { body: ids })).status).toBe(401);
+    expect((await exchange('POST', replay, replay, { body: '{', headers: MERCHANT })).status).toBe(400);
+    const bad = await exchange('POST', replay, replay, { body: { ids: 'all' }, headers: MERCHANT });
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const huge = await exchange('POST', replay, replay, {
+      body: { ids: ['x'.repeat(70_000)] },
+      headers: MERCHANT,
+    });
+    expect(huge.status).toBe(413);
   });
 
   it('the refund and cancel routes: each answer, with and without the key', async () => {
