@@ -356,7 +356,9 @@ const COMMANDS: Record<string, (ctx: Context, args: string[]) => Promise<void>> 
     ]);
     if (ids && replayed.length < ids.length) {
       const missing = ids.filter((i) => !replayed.includes(i));
-      throw new RequestFailed(`not dead letters (delivered, still being tried, or unknown): ${missing.join(', ')}`);
+      throw new RequestFailed(
+        `not dead letters (delivered, still being tried, or unknown): ${missing.join(', ')}`,
+      );
     }
   },
 

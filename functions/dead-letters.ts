@@ -43,7 +43,9 @@ export const replayRequestSchema = described(
 
 /** The answer of `GET /webhooks/dead-letters`. */
 export const deadLetterListSchema = described(
-  z.strictObject({ deadLetters: described(z.array(deadLetterSchema), { description: 'Oldest event first.' }) }),
+  z.strictObject({
+    deadLetters: described(z.array(deadLetterSchema), { description: 'Oldest event first.' }),
+  }),
   { description: "The merchant webhook's dead letters." },
 );
 

@@ -174,7 +174,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memory: 256,
   },
   'dead-letters': {
-    description: "GET /webhooks/dead-letters, POST /webhooks/dead-letters/replay (merchant): the webhook's dead letters",
+    description:
+      "GET /webhooks/dead-letters, POST /webhooks/dead-letters/replay (merchant): the webhook's dead letters",
     // Reads through the dead-letter queue inside API Gateway's 30 s.
     timeout: 28,
     table: [],

@@ -215,7 +215,8 @@ export class OrderEvents extends Construct {
    * queue: it reads, hides and deletes dead letters, and sends to the delivery queue only.
    */
   replayDeadLettersWith(fn: AppFunction): void {
-    if (!this.webhookQueue || !this.webhookDeadLetters) throw new Error('no webhook: deliverWebhooksWith first');
+    if (!this.webhookQueue || !this.webhookDeadLetters)
+      throw new Error('no webhook: deliverWebhooksWith first');
     this.webhookDeadLetters.grantConsumeMessages(fn);
     this.webhookQueue.grantSendMessages(fn);
     fn.addEnvironment(AWS_ENV.webhookQueueUrl, this.webhookQueue.queueUrl);

@@ -93,6 +93,7 @@ describe('the Lambda bundles', () => {
         'cancel-order',
         'create-order',
         'create-refund',
+        'dead-letters',
         'events-key-renewer',
         'get-order',
         'list-reviews',

@@ -542,17 +542,20 @@ describe('the HTTP API', () => {
       }),
     );
 
-  it('serves the routes of functions/routes.ts, each by its function (demo pages in sandbox)', () => {
+  it('serves the routes of functions/routes.ts, each by its function (demo pages in sandbox, the webhook ones with a webhook)', () => {
     const construct = (fn: string) =>
       fn.replace(/(^|-)([a-z])/g, (_: string, _d: string, c: string) => c.toUpperCase());
-    expect(routeTargets(sandbox)).toEqual(
-      Object.fromEntries(API_ROUTES.map((r) => [`${r.method} ${r.path}`, construct(r.function)])),
+    const targets = (routes: readonly (typeof API_ROUTES)[number][]) =>
+      Object.fromEntries(routes.map((r) => [`${r.method} ${r.path}`, construct(r.function)]));
+    expect(routeTargets(sandbox)).toEqual(targets(API_ROUTES.filter((r) => !r.webhook)));
+    expect(routeTargets(synthesize({ webhookUrl: 'https://shop.example/hooks' }))).toEqual(
+      targets(API_ROUTES),
     );
   });
 
   it('leaves the demo pages out in production unless asked for, but always serves the API document', () => {
     expect(Object.keys(routeTargets(production)).sort()).toEqual(
-      API_ROUTES.filter((r) => !r.demo)
+      API_ROUTES.filter((r) => !r.demo && !r.webhook)
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     );
@@ -930,6 +933,34 @@ describe('order events (docs/events.md)', () => {
       .map((a) => s.resolve(a.Dimensions[0].Value));
     expect(alarmed).toContain('<Events/WebhookDeadLetters>.QueueName');
     expect(s.nagViolations).toEqual([]);
+  });
+
+  it("with webhookUrl: the dead-letter routes' function reads and deletes dead letters, and sends to the delivery queue only", () => {
+    expect(sandbox.stack.functions['dead-letters']).toBeUndefined();
+    const s = withWebhook;
+    expect(s.permissionsOf(s.roleOf('dead-letters')).filter((p) => !/^(logs|xray):/.test(p))).toEqual(
+      [
+        'secretsmanager:GetSecretValue <ZaloPaySecret>',
+        ...['GetQueueAttributes', 'GetQueueUrl', 'SendMessage'].map(
+          (a) => `sqs:${a} <Events/WebhookDeliveries>.Arn`,
+        ),
+        ...[
+          'ChangeMessageVisibility',
+          'DeleteMessage',
+          'GetQueueAttributes',
+          'GetQueueUrl',
+          'ReceiveMessage',
+        ].map((a) => `sqs:${a} <Events/WebhookDeadLetters>.Arn`),
+      ].sort(),
+    );
+    expect(s.resolve(envOf(s, 'dead-letters').WEBHOOK_QUEUE_URL)).toBe('<Events/WebhookDeliveries>');
+    expect(s.resolve(envOf(s, 'dead-letters').WEBHOOK_DLQ_URL)).toBe('<Events/WebhookDeadLetters>');
+    const routes = (x: Synthesized) =>
+      idsOfType(x.json, 'AWS::ApiGatewayV2::Route').map((id) => x.properties(id).RouteKey as string);
+    expect(routes(s)).toEqual(
+      expect.arrayContaining(['GET /webhooks/dead-letters', 'POST /webhooks/dead-letters/replay']),
+    );
+    expect(routes(sandbox).filter((r) => r.includes('/webhooks'))).toEqual([]);
   });
 });
 

@@ -72,7 +72,10 @@ export class SqsDeadLetters implements DeadLetters {
           }),
         );
         await this.#o.client.send(
-          new DeleteMessageCommand({ QueueUrl: this.#o.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle! }),
+          new DeleteMessageCommand({
+            QueueUrl: this.#o.deadLetterQueueUrl,
+            ReceiptHandle: message.ReceiptHandle!,
+          }),
         );
         found.add(event.id);
         replayed.push(event.id);

@@ -16,10 +16,9 @@ export const deadLetterSchema = described(
 export type DeadLetter = z.output<typeof deadLetterSchema>;
 
 /** What a replay did: the ids delivered again (each with the `webhook-id` it had). */
-export const replayedSchema = described(
-  z.strictObject({ replayed: z.array(eventIdSchema) }),
-  { description: 'The events put back for delivery, each under its own id.' },
-);
+export const replayedSchema = described(z.strictObject({ replayed: z.array(eventIdSchema) }), {
+  description: 'The events put back for delivery, each under its own id.',
+});
 
 /**
  * The merchant webhook's dead letters (docs/events.md §3): the local runtime keeps them in its

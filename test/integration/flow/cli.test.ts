@@ -210,11 +210,19 @@ describe('npm run zp', () => {
 
     receiver.answerWith(() => 204);
     const replayed = await zp('events', 'replay', appTransId);
-    expect(replayed).toMatchObject({ code: 0, out: expect.stringContaining(`Replayed 1, each under its own webhook-id:\n  ${eventId}`) });
-    await waitFor(() => receiver.requests.some((r) => r.headers['webhook-id'] === eventId && r.at > 0) && true, {
-      what: 'the replayed delivery',
+    expect(replayed).toMatchObject({
+      code: 0,
+      out: expect.stringContaining(`Replayed 1, each under its own webhook-id:\n  ${eventId}`),
     });
-    await waitFor(async () => !(await zp('events', 'dead-letters')).out.includes(eventId), { what: 'replayed' });
+    await waitFor(
+      () => receiver.requests.some((r) => r.headers['webhook-id'] === eventId && r.at > 0) && true,
+      {
+        what: 'the replayed delivery',
+      },
+    );
+    await waitFor(async () => !(await zp('events', 'dead-letters')).out.includes(eventId), {
+      what: 'replayed',
+    });
 
     // Delivered now: no longer a dead letter, so replaying it again is refused.
     expect(await zp('events', 'replay', eventId)).toMatchObject({
