@@ -697,7 +697,17 @@ describe('operations', () => {
     }
     const topic = idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]!;
     for (const alarm of alarms(sandbox)) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
-    expect(alarms(sandbox)).toHaveLength(14);
+    expect(alarms(sandbox)).toHaveLength(15);
+  });
+
+  it('alarms on a refund still processing when its follow-ups end (47 h)', () => {
+    expect(metricAlarm(sandbox, 'RefundUnresolved')).toMatchObject({
+      Namespace: 'ZaloPayQR',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]! }],
+    });
   });
 
   it('alarms when a check is lost: a schedule not created, not delivered, or found overdue by the sweeper', () => {
