@@ -19,15 +19,20 @@ export const refundableAmount = (order: Order): number => {
   return Math.max(0, paidAmountOf(order) - held);
 };
 
+/** Reviews where ZaloPay's payment is known and giving it back is one way to settle them. */
+const REFUNDABLE_REVIEWS: ReadonlySet<string> = new Set(['AMOUNT_MISMATCH', 'ORPHAN_PAYMENT']);
+
 /**
  * Money was collected and can be given back: PAID (paid after close included), REFUNDED while
- * something is left, or REVIEW for an amount mismatch (the merchant may return what was paid).
+ * something is left, or REVIEW for an amount mismatch or an orphan payment (a payment for an
+ * order we never made: returning it is the usual way to settle it). Refunding the whole of it
+ * makes the order REFUNDED and ends the review.
  */
 const refundableState = (order: Order): boolean =>
   order.zpTransId !== undefined &&
   (order.status === 'PAID' ||
     order.status === 'REFUNDED' ||
-    (order.status === 'REVIEW' && order.review?.reason === 'AMOUNT_MISMATCH'));
+    (order.status === 'REVIEW' && REFUNDABLE_REVIEWS.has(order.review?.reason ?? '')));
 
 /** Why a refund request cannot be taken. */
 export type RefundRefusal =

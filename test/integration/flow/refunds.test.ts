@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { ZaloPayClient } from '../../../shared/adapters/zalopay/client';
+import { newAppTransId } from '../../../shared/core/zalopay/ids';
 import { http, useLocalApp } from '../../support/app';
+import { SANDBOX } from '../../support/sandbox';
 import { waitFor } from '../../support/wait';
 
 /**
@@ -163,6 +166,49 @@ describe('refunding a paid order', () => {
     const body = await allFinal(id);
     expect(body.refunds[0].status).toBe('SUCCEEDED');
     expect(app().emulator.refunds(id)).toHaveLength(1);
+  });
+
+  it('gives back an orphan payment: an order another system made with our app, paid, unknown here', async () => {
+    // Made at ZaloPay (the emulator) directly, its callback to our URL: we never stored it.
+    const orphan = newAppTransId(new Date());
+    const elsewhere = new ZaloPayClient({
+      baseUrl: `${app().url}/emulator`,
+      credentials: async () => SANDBOX,
+      timeoutMs: 10_000,
+    });
+    await elsewhere.createOrder({
+      appTransId: orphan,
+      appUser: 'another till',
+      amount: 77_000,
+      appTime: Date.now(),
+      description: 'Đơn hàng từ máy khác',
+      items: [],
+      embedData: {},
+      bankCode: 'zalopayapp',
+      callbackUrl: `${app().url}/zalopay/callback`,
+    });
+    await app().emulator.pay(orphan);
+    await waitFor(
+      async () => (await api.get(`/orders/${orphan}`, MERCHANT)).body.review?.reason === 'ORPHAN_PAYMENT',
+      {
+        what: 'the orphan kept for review',
+      },
+    );
+
+    expect((await refund(orphan, 77_001)).body.error).toMatchObject({
+      code: 'REFUND_EXCEEDS_REFUNDABLE',
+      refundableAmount: 77_000,
+    });
+    expect([201, 202]).toContain((await refund(orphan, 77_000)).status);
+    const body = await allFinal(orphan);
+    expect(body).toMatchObject({ status: 'REFUNDED', refundedAmount: 77_000, refundableAmount: 0 });
+    expect(
+      app()
+        .emulator.refunds(orphan)
+        .map((r) => [r.amount, r.status]),
+    ).toEqual([[77_000, 'done']]);
+    const reviews = await api.get('/reviews?limit=100', MERCHANT);
+    expect(reviews.body.reviews.map((r: { appTransId: string }) => r.appTransId)).not.toContain(orphan);
   });
 
   it('refuses what cannot be refunded, with a clear 4xx and nothing written', async () => {

@@ -77,6 +77,10 @@ describe('reserving a refund', () => {
     ['pending', { status: 'PENDING', zpTransId: undefined, paidAmount: undefined }],
     ['expired', { status: 'EXPIRED', zpTransId: undefined, paidAmount: undefined }],
     ['in review for an unresolved outcome', { status: 'REVIEW', review: { reason: 'UNRESOLVED' } }],
+    [
+      'in review for a callback we could not read',
+      { status: 'REVIEW', review: { reason: 'UNREADABLE_CALLBACK' } },
+    ],
   ])('refuses an order %s', (_case, overrides) => {
     expect(reserveRefund(paid(overrides), facts(1, 1_000), at(100))).toMatchObject({
       kind: 'refused',
@@ -88,6 +92,25 @@ describe('reserving a refund', () => {
     const order = paid({ status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' }, paidAmount: 40_000 });
     expect(refundableAmount(order)).toBe(40_000);
     expect(reserveRefund(order, facts(1, 40_001), at(100)).kind).toBe('refused');
+  });
+
+  it('gives back an orphan payment (an order we never made): wholly refunded, it is REFUNDED and out of review', () => {
+    const orphan = paid({
+      status: 'REVIEW',
+      review: { reason: 'ORPHAN_PAYMENT' },
+      amount: 77_000,
+      paidAmount: 77_000,
+    });
+    expect(refundableAmount(orphan)).toBe(77_000);
+    const partly = settled(reserved(orphan, 1, 7_000), 1, { status: 'SUCCEEDED' });
+    expect(partly).toMatchObject({
+      status: 'REVIEW',
+      review: { reason: 'ORPHAN_PAYMENT' },
+      refundedAmount: 7_000,
+    });
+    const whole = settled(reserved(partly, 2, 70_000), 2, { status: 'SUCCEEDED' });
+    expect(whole).toMatchObject({ status: 'REFUNDED', refundedAmount: 77_000 });
+    expect(whole).not.toHaveProperty('review');
   });
 
   it('the same Idempotency-Key answers its refund; with another amount it is a conflict', () => {
