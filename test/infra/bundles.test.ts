@@ -166,6 +166,7 @@ describe('the Lambda bundles', () => {
       'cancel-order': ['dynamodb', 'secrets-manager'],
       'create-order': ['dynamodb', 'secrets-manager', 'scheduler'],
       'create-refund': ['dynamodb', 'secrets-manager', 'scheduler'],
+      'dead-letters': ['secrets-manager', 'sqs'],
       'get-order': ['dynamodb', 'secrets-manager'],
       'list-reviews': ['dynamodb', 'secrets-manager'],
       'order-history': ['dynamodb', 'secrets-manager'],
