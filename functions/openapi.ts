@@ -31,6 +31,7 @@ import * as orderHistory from './order-history';
 import * as pages from './pages';
 import * as qr from './qr';
 import * as readRefunds from './read-refunds';
+import * as reconciliations from './reconciliations';
 import * as redirect from './redirect';
 import { API_ROUTES, CALLBACK_PATH, type RouteKey } from './routes';
 import * as syncOrder from './sync-order';
@@ -62,6 +63,7 @@ const contracts = (
   'GET /orders/{appTransId}/refunds/{mRefundId}': readRefunds.oneContract(),
   'POST /orders/{appTransId}/cancel': cancelOrder.contract(),
   'GET /reviews': listReviews.contract(),
+  'POST /reconciliations': reconciliations.contract(),
   'GET /zalopay/redirect': redirect.contract(),
   'GET /openapi.json': pages.apiDocumentContract(),
   'GET /': pages.checkoutContract(),

@@ -9,6 +9,7 @@ export type HttpFunction =
   | 'create-refund'
   | 'read-refunds'
   | 'cancel-order'
+  | 'reconciliations'
   | 'redirect'
   | 'pages';
 
@@ -39,6 +40,7 @@ const ROUTES = [
   { method: 'GET', path: '/orders/{appTransId}/refunds/{mRefundId}', function: 'read-refunds' },
   { method: 'POST', path: '/orders/{appTransId}/cancel', function: 'cancel-order' },
   { method: 'GET', path: '/reviews', function: 'list-reviews' },
+  { method: 'POST', path: '/reconciliations', function: 'reconciliations' },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
   { method: 'GET', path: OPENAPI_PATH, function: 'pages' },
   { method: 'GET', path: '/', function: 'pages', demo: true },

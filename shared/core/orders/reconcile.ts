@@ -27,7 +27,7 @@ export interface ReconcileDeps {
   log: Log;
   metrics: Metrics;
   /** Waits `ms`: the rate limit's and the retries' pauses (tests pass one that does not wait). */
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number) => Promise<unknown>;
 }
 
 /** How a run queries ZaloPay and pages through the day (docs/reconciliation.md §3). */
@@ -344,7 +344,8 @@ const reconcileOrder = async (
 
 /**
  * Reconciles the orders of `date` (`yyyy-mm-dd`, Vietnam) after the id `after`, page by page, until
- * the day is done, `maxOrders` are reconciled or `remainingMs()` falls to `options.reserveMs`.
+ * the day is done, `maxOrders` are reconciled or `remainingMs()` falls to `options.reserveMs` (the
+ * first batch runs whatever the time, so that a caller always gets further).
  * Orders are taken in id order, `concurrency` at a time, each batch finished before the next
  * starts: `next` (the last id reconciled) is where a later call carries on, with nothing skipped
  * and nothing done twice.
@@ -373,14 +374,15 @@ export const reconcileDay = async (
   let complete = false;
   const batchSize = Math.max(1, options.concurrency);
   reading: while (rows.length < maxOrders) {
-    if (remainingMs() <= options.reserveMs) break;
+    if (rows.length > 0 && remainingMs() <= options.reserveMs) break;
     const page = await deps.store.listOrdersOfDay(
       day,
       Math.min(options.pageSize, maxOrders - rows.length),
       cursor,
     );
     for (let i = 0; i < page.appTransIds.length; i += batchSize) {
-      if (remainingMs() <= options.reserveMs) break reading;
+      // The first batch always runs, so that every call moves on, however little time it was given.
+      if (rows.length > 0 && remainingMs() <= options.reserveMs) break reading;
       const batch = page.appTransIds.slice(i, i + batchSize);
       const done = await Promise.all(
         batch.map(async (id) => {
