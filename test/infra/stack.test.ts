@@ -473,7 +473,7 @@ describe('status checks: EventBridge Scheduler', () => {
 });
 
 describe('the table', () => {
-  it('is schema.ts: keys, the overdue-check and reviews indexes and their projections, TTL', () => {
+  it('is schema.ts: keys, the overdue-check, reviews and orders-by-day indexes and their projections, TTL', () => {
     expect(idsOfType(sandbox.json, 'AWS::DynamoDB::Table')).toHaveLength(1);
     sandbox.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -507,6 +507,14 @@ describe('the table', () => {
               'createdAt',
             ],
           },
+        },
+        {
+          IndexName: 'orders-by-day',
+          KeySchema: [
+            { AttributeName: 'dayShard', KeyType: 'HASH' },
+            { AttributeName: 'dayOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },

@@ -69,6 +69,7 @@ describe('the API document (openapi.json, functions/openapi.ts)', () => {
       'GET /orders/{appTransId}/refunds/{mRefundId}': [{ merchantApiKey: [] }],
       'POST /orders/{appTransId}/cancel': [{ merchantApiKey: [] }],
       'GET /reviews': [{ merchantApiKey: [] }],
+      'POST /reconciliations': [{ merchantApiKey: [] }],
     });
     // With CREATE_ORDER_AUTH=api-key, creating an order needs the key too, and may answer 401.
     const deployed = apiDocument(DEPLOYED) as OpenApiDocument;
