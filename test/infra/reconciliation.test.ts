@@ -30,14 +30,19 @@ describe('the daily reconciliation', () => {
     expect(s.resolve(props.Target.Arn)).toBe('<Reconcile>.Arn');
     expect(s.resolve(props.Target.RoleArn)).toBe('<Reconciliation/SchedulerRole>.Arn');
     expect(s.resolve(props.Target.DeadLetterConfig.Arn)).toBe('<StatusChecks/DeliveryDeadLetters>.Arn');
-    // Its role may invoke the reconcile function and nothing else.
+    // Its role may invoke the reconcile function and nothing else but hand over a failed delivery.
     expect(
       s.permissionsOf(
         idsOfType(s.json, 'AWS::IAM::Role').find(
           (id) => s.resolve({ Ref: id }) === '<Reconciliation/SchedulerRole>',
         )!,
       ),
-    ).toEqual(['lambda:InvokeFunction <Reconcile>.Arn', 'lambda:InvokeFunction <Reconcile>.Arn:*']);
+    ).toEqual([
+      'lambda:InvokeFunction <Reconcile>.Arn',
+      'lambda:InvokeFunction <Reconcile>.Arn:*',
+      // A run it could not deliver goes to the dead letters.
+      'sqs:SendMessage <StatusChecks/DeliveryDeadLetters>.Arn',
+    ]);
     // A failed run is not run again by Lambda: the Errors alarm tells, and a person reruns the day.
     const [, invokeConfig] = resourcesOfType('AWS::Lambda::EventInvokeConfig').find(
       ([, p]) => s.resolve(p.FunctionName) === '<Reconcile>',

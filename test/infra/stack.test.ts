@@ -63,6 +63,8 @@ const ALL: FunctionName[] = [
   'sweeper',
   'order-events',
   'events-key-renewer',
+  'reconciliations',
+  'reconcile',
 ];
 /** What order-events' role may do besides its logs and traces. */
 const ORDER_EVENTS_PERMISSIONS = [
@@ -94,6 +96,7 @@ describe('cdk-nag (AwsSolutions)', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
@@ -159,8 +162,13 @@ describe('functions', () => {
       callback: 512,
       'status-check': 512,
       sweeper: 512,
+      'create-refund': 512,
+      'read-refunds': 256,
+      'cancel-order': 256,
       'order-events': 256,
       'events-key-renewer': 128,
+      reconciliations: 256,
+      reconcile: 512,
     });
     expect(Object.fromEntries(ALL.map((name) => [name, reserved(sandbox, name)]))).toEqual({
       'create-order': undefined,
@@ -246,6 +254,8 @@ describe('functions', () => {
       ],
       'order-events': [],
       'events-key-renewer': [],
+      reconciliations: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      reconcile: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
     });
     const s = sandbox;
     expect(s.resolve(envOf(s, 'get-order').TABLE_NAME)).toBe('<Orders/Table>');
@@ -751,6 +761,7 @@ describe('operations', () => {
       'DashboardUrl',
       'EventBusArn',
       'EventsRealtimeUrl',
+      'ReportsBucket',
       'SecretName',
     ]);
     expect(sandbox.resolve(outputs.ApiUrl!.Value)).toBe('<Api/Api>.ApiEndpoint');
