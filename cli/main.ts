@@ -6,4 +6,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   err: (text) => console.error(text),
   env: process.env,
   fetch,
+  progress: (text) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
 });

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SANDBOX_APP_2553 } from '../local/sandbox';
+import { type ReconciliationRow, summarize, toCsv } from '../shared/core/orders/reconcile';
 import { callbackMac } from '../shared/core/zalopay/mac';
 
 /**
  * `npm run zp -- <command>`: the operator's CLI (README "Operator CLI"). It speaks only the
  * project's HTTP API, against `npm start` by default or a deployed stage with `--api` and
  * `--key`, so it needs no AWS credentials and does exactly what a merchant's backend could.
- * Exit codes: 0 done, 1 the API or the network said no, 2 a usage error.
+ * Exit codes: 0 done, 1 the API or the network said no, 2 a usage error; `reconcile` also 3 (some
+ * orders differ from ZaloPay) and 4 (none differ, some are unresolved).
  */
 
 const USAGE = `Usage: npm run zp -- <command> [options]
@@ -27,6 +31,9 @@ Commands
   events replay <id>         deliver again, under the same webhook-id: <id> is an event id
                                (<appTransId>.<version>) or an order id (all of its dead
                                letters); --all for every dead letter
+  reconcile <yyyy-mm-dd>     compare a Vietnam day's orders with ZaloPay: matched, mismatched, unresolved
+                               --out <dir>  also write <dir>/<yyyy-mm-dd>.json and .csv
+                               --limit <n>  orders per API call (default 50)
   callback <url> --order <id>
                              sign a ZaloPay-style callback with key2 and send it to <url>
                                --amount <vnd>  default: the order's amount, read from the API
@@ -39,6 +46,9 @@ Options
   --key <key>   the merchant x-api-key (default: ZP_KEY, MERCHANT_API_KEY, else dev-merchant-key)
   --json        print the API's JSON answer as it is, for scripts
   -h, --help    this help
+
+Exit codes: 0 done, 1 the API or the network said no, 2 a usage error,
+            3 reconcile found orders that differ from ZaloPay, 4 reconcile left orders unresolved
 `;
 
 /** A usage mistake: exit 2 with the usage. */
@@ -62,6 +72,10 @@ export interface CliIo {
   err: (text: string) => void;
   env: Env;
   fetch: typeof fetch;
+  /** Progress of a long run, written as it is (no newline added); absent: no progress shown. */
+  progress?: (text: string) => void;
+  /** Whether `progress` goes to a terminal: a bar redrawn in place, else a plain line now and then. */
+  isTTY?: boolean;
 }
 
 interface Context {
@@ -86,6 +100,7 @@ const OPTIONS = {
   key2: { type: 'string' },
   'zp-trans-id': { type: 'string' },
   all: { type: 'boolean' },
+  out: { type: 'string' },
 } as const;
 
 /** Runs one command line; resolves the exit code. Never throws. */
@@ -113,8 +128,8 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
   try {
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command: ${command}`);
-    await run(ctx, args);
-    return 0;
+    const code = await run(ctx, args);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${USAGE}`);
@@ -221,7 +236,97 @@ const refundLine = (r: Json): string => {
   ].join(' ');
 };
 
-const COMMANDS: Record<string, (ctx: Context, args: string[]) => Promise<void>> = {
+/** `reconcile`'s exit codes beyond 0, 1 and 2. */
+export const EXIT_MISMATCHED = 3;
+export const EXIT_UNRESOLVED = 4;
+
+/** A progress bar on a terminal, a line per tenth otherwise, nothing with --json or without `progress`. */
+const progressOf = (ctx: Context) => {
+  const write = ctx.json ? undefined : ctx.io.progress;
+  let shown = -1;
+  return {
+    update(done: number, total: number) {
+      if (!write) return;
+      const share = total === 0 ? 1 : Math.min(1, done / total);
+      if (ctx.io.isTTY) {
+        const width = 30;
+        const filled = Math.round(share * width);
+        write(`\r  [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
+      } else if (Math.floor(share * 10) > shown) {
+        shown = Math.floor(share * 10);
+        write(`  reconciled ${done}/${total}\n`);
+      }
+    },
+    end() {
+      if (write && ctx.io.isTTY) write('\n');
+    },
+  };
+};
+
+const reconcileLines = (date: string, rows: ReconciliationRow[]): string[] => {
+  const s = summarize(date, rows);
+  const listed = (result: ReconciliationRow['result'], title: string) => {
+    const found = rows.filter((r) => r.result === result);
+    return found.length === 0
+      ? []
+      : [
+          title,
+          ...found.map(
+            (r) =>
+              `  ${r.appTransId.padEnd(30)} ${String(r.status).padEnd(8)} ${(r.mismatches.join(',') || r.zalopay.state).padEnd(14)} ${r.note}`,
+          ),
+        ];
+  };
+  return [
+    `Reconciliation of ${date} (Vietnam): ${s.orders} orders`,
+    `  matched     ${s.matched}`,
+    `  mismatched  ${s.mismatched}`,
+    `  unresolved  ${s.unresolved}`,
+    `  queried ${s.queried} (the rest were settled by a query), changed ${s.applied}`,
+    `  collected ${vnd(s.collectedHere)} here, ${vnd(s.collectedAtZaloPay)} at ZaloPay; refunded ${vnd(s.refundedHere)}`,
+    ...listed('mismatched', 'Mismatched'),
+    ...listed('unresolved', 'Unresolved'),
+  ];
+};
+
+/** Each command; one that resolves a number exits with it (reconcile), the others with 0. */
+const COMMANDS: Record<string, (ctx: Context, args: string[]) => Promise<unknown>> = {
+  reconcile: async (ctx, args) => {
+    const date = args[0];
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('reconcile needs a day, yyyy-mm-dd');
+    const limit = ctx.values.limit === undefined ? 50 : positiveInt(String(ctx.values.limit), '--limit');
+    const rows: ReconciliationRow[] = [];
+    const progress = progressOf(ctx);
+    let cursor: string | undefined;
+    do {
+      const { body } = await call(ctx, 'POST', '/reconciliations', {
+        date,
+        limit,
+        ...(cursor && { cursor }),
+      });
+      rows.push(...(body.rows as ReconciliationRow[]));
+      progress.update(rows.length, body.total as number);
+      cursor = typeof body.nextCursor === 'string' ? body.nextCursor : undefined;
+    } while (cursor);
+    progress.end();
+    const summary = summarize(date, rows);
+    const out = ctx.values.out;
+    const written: string[] = [];
+    if (typeof out === 'string') {
+      await mkdir(out, { recursive: true });
+      const json = join(out, `${date}.json`);
+      const csv = join(out, `${date}.csv`);
+      await writeFile(json, `${JSON.stringify({ summary, rows }, null, 2)}\n`);
+      await writeFile(csv, toCsv(rows));
+      written.push(json, csv);
+    }
+    show(ctx, { summary, rows }, () => [
+      ...reconcileLines(date, rows),
+      ...(written.length ? [`Wrote ${written.join(' and ')}`] : []),
+    ]);
+    return summary.mismatched > 0 ? EXIT_MISMATCHED : summary.unresolved > 0 ? EXIT_UNRESOLVED : 0;
+  },
+
   order: async (ctx, args) => {
     const { body } = await call(ctx, 'GET', orderPath(idArg(args)));
     show(ctx, body, () => orderLines(body));

@@ -32,6 +32,7 @@ import * as orderHistory from './order-history';
 import * as pages from './pages';
 import * as qr from './qr';
 import * as readRefunds from './read-refunds';
+import * as reconciliations from './reconciliations';
 import * as redirect from './redirect';
 import { API_ROUTES, CALLBACK_PATH, type RouteKey } from './routes';
 import * as syncOrder from './sync-order';
@@ -65,6 +66,7 @@ const contracts = (
   'GET /reviews': listReviews.contract(),
   'GET /webhooks/dead-letters': deadLetters.listContract(),
   'POST /webhooks/dead-letters/replay': deadLetters.replayContract(),
+  'POST /reconciliations': reconciliations.contract(),
   'GET /zalopay/redirect': redirect.contract(),
   'GET /openapi.json': pages.apiDocumentContract(),
   'GET /': pages.checkoutContract(),

@@ -10,6 +10,7 @@ export type HttpFunction =
   | 'read-refunds'
   | 'cancel-order'
   | 'dead-letters'
+  | 'reconciliations'
   | 'redirect'
   | 'pages';
 
@@ -44,6 +45,7 @@ const ROUTES = [
   { method: 'GET', path: '/reviews', function: 'list-reviews' },
   { method: 'GET', path: '/webhooks/dead-letters', function: 'dead-letters', webhook: true },
   { method: 'POST', path: '/webhooks/dead-letters/replay', function: 'dead-letters', webhook: true },
+  { method: 'POST', path: '/reconciliations', function: 'reconciliations' },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
   { method: 'GET', path: OPENAPI_PATH, function: 'pages' },
   { method: 'GET', path: '/', function: 'pages', demo: true },

@@ -8,6 +8,7 @@ import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { OrderEvents } from './constructs/order-events';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
 import { PaymentApi } from './constructs/payment-api';
+import { Reconciliation } from './constructs/reconciliation';
 import { StatusChecks } from './constructs/status-checks';
 import { zalopaySecret } from './constructs/zalopay-secret';
 import { SettingsError, type StackSettings } from './settings';
@@ -184,6 +185,25 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     schedules: false,
     memory: 256,
   },
+  reconciliations: {
+    description: 'POST /reconciliations (merchant): reconciles the next orders of a day with ZaloPay',
+    // Inside API Gateway's 30 s; the run stops starting orders in time (functions/reconcile.ts).
+    timeout: 29,
+    // Reads the day's orders; a payment it learns of is recorded, as a sync would (docs/reconciliation.md §1).
+    table: ['write-orders', 'orders-by-day'],
+    secret: true,
+    schedules: false,
+    memory: 256,
+  },
+  reconcile: {
+    description: 'Daily 02:00 Vietnam time: reconciles the day before with ZaloPay, report to S3',
+    // A day of ~8,000 orders at 10 queries a second; it stops in time to write what it did.
+    timeout: 900,
+    table: ['write-orders', 'orders-by-day'],
+    secret: true,
+    schedules: false,
+    memory: 512,
+  },
   'events-key-renewer': {
     description: "Daily: moves the buyer push API key's expiry forward",
     timeout: 10,
@@ -324,6 +344,19 @@ export class ZaloPayQrStack extends Stack {
       },
       watchKeyRenewal: true,
       alarmEmail: settings.alarmEmail,
+    });
+
+    // The daily reconciliation (docs/reconciliation.md §6): its schedule, reports bucket and alarms.
+    const reconciliation = new Reconciliation(this, 'Reconciliation', {
+      fn: fn('reconcile'),
+      scheduleGroup: statusChecks.group,
+      deadLetterQueue: statusChecks.deliveryDeadLetters,
+      alarmTopic: monitoring.topic,
+      serviceName: this.stackName,
+    });
+    new CfnOutput(this, 'ReportsBucket', {
+      description: 'The daily reconciliation reports: reports/<yyyy-mm-dd>.json and .csv',
+      value: reconciliation.bucket.bucketName,
     });
 
     new CfnOutput(this, 'ApiUrl', {

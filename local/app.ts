@@ -17,6 +17,8 @@ import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
 import { makeHandler as readRefunds } from '../functions/read-refunds';
+import { routeOptions } from '../functions/reconcile';
+import { makeHandler as reconciliations } from '../functions/reconciliations';
 import { makeHandler as redirect } from '../functions/redirect';
 import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
 import { makeHandler as statusCheck } from '../functions/status-check';
@@ -287,6 +289,7 @@ const startOn = async (
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),
     sweep: sweepOptions(config.zalopayTimeoutMs),
+    reconcile: routeOptions(config.zalopayTimeoutMs),
     zalopayTimeoutMs: config.zalopayTimeoutMs,
     pages: await readWebPages(),
     push: {
@@ -311,6 +314,7 @@ const startOn = async (
     'dead-letters': asHttp(
       deadLetters({ ...deps, deadLetters: webhooks ?? { list: async () => [], replay: async () => [] } }),
     ),
+    reconciliations: asHttp(reconciliations(deps)),
     redirect: asHttp(redirect(deps)),
     pages: asHttp(pages(deps)),
   };

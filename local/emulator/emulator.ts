@@ -343,6 +343,18 @@ export class ZaloPayEmulator {
   }
 
   /**
+   * Test control, not a ZaloPay behaviour: rewrites what ZaloPay recorded of an order, as books
+   * that disagree with the merchant's would look (reconciliation's tests). `amount` is what the
+   * query then answers as collected; `status` `failed` makes a paid order answer 2/-217.
+   */
+  overwrite(appTransId: string, changes: { amount?: number; status?: 'failed' }): EmulatorOrder {
+    const order = this.#find(appTransId, 'overwrite');
+    if (changes.amount !== undefined) order.amount = changes.amount;
+    if (changes.status) order.status = changes.status;
+    return this.#snapshot(order);
+  }
+
+  /**
    * How the next accepted refund ends (docs/zalopay-protocol.md §8): several plans apply to
    * successive refunds in order; without one a refund succeeds after the processing delay.
    */

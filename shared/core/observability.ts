@@ -44,6 +44,12 @@ export type MetricName =
   /** One webhook attempt failed; another follows unless the retry window is over. */
   | 'WebhookFailed'
   | 'WebhookDeadLettered'
+  /** Orders a reconciliation run compared with ZaloPay (docs/reconciliation.md). */
+  | 'ReconciledOrders'
+  /** Orders whose amount, paid status or refunds differ from ZaloPay's: each one for a person. */
+  | 'ReconciliationMismatches'
+  /** Orders whose ZaloPay side a reconciliation run could not learn. */
+  | 'ReconciliationUnresolved'
   /** The buyer push's API key was renewed (its alarm fires when this stops). */
   | 'EventsKeyRenewed';
 

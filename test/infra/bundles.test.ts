@@ -102,6 +102,8 @@ describe('the Lambda bundles', () => {
         'pages',
         'qr',
         'read-refunds',
+        'reconcile',
+        'reconciliations',
         'redirect',
         'status-check',
         'sweeper',
@@ -159,6 +161,7 @@ describe('the Lambda bundles', () => {
         code.includes('AWSEvents') && 'eventbridge',
         code.includes('AmazonSQS') && 'sqs',
         code.includes('UpdateApiKey') && 'appsync',
+        code.includes('AmazonS3') && 's3',
       ].filter(Boolean);
     };
     expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
@@ -173,6 +176,9 @@ describe('the Lambda bundles', () => {
       pages: [],
       qr: ['dynamodb'],
       'read-refunds': ['dynamodb', 'secrets-manager'],
+      // The daily run writes its report to S3; the route answers it.
+      reconcile: ['dynamodb', 'secrets-manager', 's3'],
+      reconciliations: ['dynamodb', 'secrets-manager'],
       redirect: ['dynamodb', 'secrets-manager'],
       'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
       sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],

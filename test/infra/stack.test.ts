@@ -63,6 +63,8 @@ const ALL: FunctionName[] = [
   'sweeper',
   'order-events',
   'events-key-renewer',
+  'reconciliations',
+  'reconcile',
 ];
 /** What order-events' role may do besides its logs and traces. */
 const ORDER_EVENTS_PERMISSIONS = [
@@ -94,6 +96,7 @@ describe('cdk-nag (AwsSolutions)', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
@@ -164,6 +167,8 @@ describe('functions', () => {
       sweeper: 512,
       'order-events': 256,
       'events-key-renewer': 128,
+      reconciliations: 256,
+      reconcile: 512,
     });
     expect(Object.fromEntries(ALL.map((name) => [name, reserved(sandbox, name)]))).toEqual({
       'create-order': undefined,
@@ -249,6 +254,8 @@ describe('functions', () => {
       ],
       'order-events': [],
       'events-key-renewer': [],
+      reconciliations: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      reconcile: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
     });
     const s = sandbox;
     expect(s.resolve(envOf(s, 'get-order').TABLE_NAME)).toBe('<Orders/Table>');
@@ -476,7 +483,7 @@ describe('status checks: EventBridge Scheduler', () => {
 });
 
 describe('the table', () => {
-  it('is schema.ts: keys, the overdue-check and reviews indexes and their projections, TTL', () => {
+  it('is schema.ts: keys, the overdue-check, reviews and orders-by-day indexes and their projections, TTL', () => {
     expect(idsOfType(sandbox.json, 'AWS::DynamoDB::Table')).toHaveLength(1);
     sandbox.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -510,6 +517,14 @@ describe('the table', () => {
               'createdAt',
             ],
           },
+        },
+        {
+          IndexName: 'orders-by-day',
+          KeySchema: [
+            { AttributeName: 'dayShard', KeyType: 'HASH' },
+            { AttributeName: 'dayOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
@@ -697,7 +712,8 @@ describe('operations', () => {
     }
     const topic = idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]!;
     for (const alarm of alarms(sandbox)) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
-    expect(alarms(sandbox)).toHaveLength(15);
+    // The reconciliation's three (test/infra/reconciliation.test.ts) are among them.
+    expect(alarms(sandbox)).toHaveLength(15 + 3);
   });
 
   it('alarms on a refund still processing when its follow-ups end (47 h)', () => {
@@ -759,6 +775,7 @@ describe('operations', () => {
       'DashboardUrl',
       'EventBusArn',
       'EventsRealtimeUrl',
+      'ReportsBucket',
       'SecretName',
     ]);
     expect(sandbox.resolve(outputs.ApiUrl!.Value)).toBe('<Api/Api>.ApiEndpoint');

@@ -54,4 +54,5 @@ export const lambdaEnvironment = (): Record<string, string> => ({
   [AWS_ENV.webhookUrl]: 'https://shop.example/hooks',
   [AWS_ENV.webhookQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
   [AWS_ENV.webhookDeadLetterQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks-dlq',
+  [AWS_ENV.reportsBucket]: 'zalopay-qr-reports',
 });

@@ -6,6 +6,7 @@ import {
   reviewSince,
 } from '../../core/orders/model';
 import {
+  type DayOrdersPage,
   type DueCheck,
   type DueChecksPage,
   InvalidCursorError,
@@ -13,6 +14,7 @@ import {
   type ReviewEntry,
   type ReviewPage,
 } from '../../core/ports/store';
+import { dayOfAppTransId } from '../../core/zalopay/ids';
 
 /** An operation of the {@link OrderStore} port, as {@link InMemoryOrderStore} names it in its call log and faults. */
 export type OrderStoreOperation = keyof OrderStore;
@@ -20,7 +22,7 @@ export type OrderStoreOperation = keyof OrderStore;
 /** One call the code under test made to an {@link InMemoryOrderStore}. */
 export interface OrderStoreCall {
   operation: OrderStoreOperation;
-  /** The order it was about; absent for `listDueChecks` and `listReviews`. */
+  /** The order it was about; absent for `listDueChecks`, `listReviews` and `listOrdersOfDay`. */
   appTransId?: string;
 }
 
@@ -253,6 +255,16 @@ export class InMemoryOrderStore implements OrderStore {
       reviews: page.map(({ key, order }) => toReviewEntry(order, key[0])),
       ...(rest.length > limit && last && { cursor: encodeCursor(last.key) }),
     };
+  }
+
+  async listOrdersOfDay(day: string, limit: number, after?: string): Promise<DayOrdersPage> {
+    await this.#enter('listOrdersOfDay', undefined, [day, limit, after]);
+    if (limit < 1) return { appTransIds: [] };
+    const all = [...this.#orders.keys()]
+      .filter((id) => dayOfAppTransId(id) === day && (after === undefined || compare(id, after) > 0))
+      .sort(compare);
+    const page = all.slice(0, limit);
+    return { appTransIds: page, ...(all.length > limit && { next: page.at(-1)! }) };
   }
 
   /** Replaces the whole stored order, as a PutItem does: fields `order` lacks are gone. */

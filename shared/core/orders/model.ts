@@ -44,10 +44,16 @@ export type ReviewReason = z.output<typeof reviewReasonSchema>;
 export const needsReview = (order: Pick<Order, 'status' | 'review'>): boolean =>
   order.status === 'REVIEW' || order.review?.reason === 'PAID_AFTER_CLOSE';
 
-/** Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route. */
+/**
+ * Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route,
+ * `reconciliation` a reconciliation run (docs/reconciliation.md §1).
+ */
 export const triggerSchema = described(
-  z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant']),
-  { description: 'Who or what caused the change; `merchant` is the sync route.' },
+  z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant', 'reconciliation']),
+  {
+    description:
+      'Who or what caused the change; `merchant` is the sync route, `reconciliation` the daily reconciliation.',
+  },
 );
 export type Trigger = z.output<typeof triggerSchema>;
 

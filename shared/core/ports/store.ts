@@ -27,6 +27,13 @@ export interface DueChecksPage {
   next?: string;
 }
 
+/** One page of a day's orders, in id order. */
+export interface DayOrdersPage {
+  appTransIds: string[];
+  /** The last id of this page, to pass as `after` for the next; absent when nothing is left. */
+  next?: string;
+}
+
 /** An order waiting for a person, as the review list (`GET /reviews`) shows it. */
 export const reviewEntrySchema = described(
   z.strictObject({
@@ -90,6 +97,12 @@ export interface OrderStore {
    * where `cursor` left off. Throws InvalidCursorError for a cursor it never gave out.
    */
   listReviews(options: { limit: number; cursor?: string }): Promise<ReviewPage>;
+  /**
+   * The ids of the orders of a Vietnam day (`yymmdd`, the prefix of their ids), in id order, at
+   * most `limit` per page, after the id `after` (any id: a reader may stop mid-page and go on from
+   * the last id it handled). From an index, never a table scan (docs/reconciliation.md §2).
+   */
+  listOrdersOfDay(day: string, limit: number, after?: string): Promise<DayOrdersPage>;
 }
 
 /** A stored answer to replay for a repeated Idempotency-Key. */

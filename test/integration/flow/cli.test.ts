@@ -1,4 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CliIo, runCli } from '../../../cli/zp';
 import { useReceiver } from '../../support/receiver';
 import { waitFor } from '../../support/wait';
@@ -55,18 +58,24 @@ afterAll(() => {
   }
 });
 
-/** Runs `zp` in this process: its exit code and what it printed. */
+/** Runs `zp` in this process: its exit code, what it printed, and the progress it drew. */
 const zp = async (...args: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
+  const progress: string[] = [];
   const io: CliIo = {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
     env: { ZP_API: url, ZP_KEY: KEY },
     fetch,
+    progress: (t) => progress.push(t),
+    isTTY: args.includes('--tty-for-test') || undefined,
   };
-  const code = await runCli(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const code = await runCli(
+    args.filter((a) => a !== '--tty-for-test'),
+    io,
+  );
+  return { code, out: out.join('\n'), err: err.join('\n'), progress: progress.join('') };
 };
 
 /** Runs `zp` as its own process, as `npm run zp` does. */
@@ -234,4 +243,48 @@ describe('npm run zp', () => {
     expect((await zp('events', 'replay', eventId, '--all')).code).toBe(2);
     expect((await zp('events')).code).toBe(2);
   });
+
+  it('reconcile: the day against ZaloPay, a progress bar, --out files, exit 3 on a mismatch', async () => {
+    // Today in Vietnam: the day of every order of this runtime. The earlier tests' orders are in it.
+    const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const matched = await paidOrder(40_000);
+    // Recorded here as paid 1,000 by a signed callback ZaloPay never sent: ZaloPay has no payment.
+    const forged = (await post('/orders', { amount: 25_000 })).appTransId as string;
+    expect(
+      (await zp('callback', `${url}/zalopay/callback`, '--order', forged, '--amount', '1000')).code,
+    ).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'zp-reconcile-'));
+
+    const run = await zp('reconcile', date, '--limit', '2', '--out', dir, '--tty-for-test');
+
+    expect(run.code).toBe(3);
+    expect(run.out).toMatch(new RegExp(`Reconciliation of ${date} \\(Vietnam\\): \\d+ orders`));
+    expect(run.out).toMatch(new RegExp(`Mismatched\\n(.*\\n)*\\s+${forged}\\s+REVIEW\\s+status`));
+    expect(run.progress).toMatch(/\r {2}\[#+\] (\d+)\/\1/);
+    const report = JSON.parse(await readFile(join(dir, `${date}.json`), 'utf8'));
+    const row = (id: string) => report.rows.find((r: { appTransId: string }) => r.appTransId === id);
+    expect(row(matched)).toMatchObject({ result: 'matched' });
+    expect(row(forged)).toMatchObject({ result: 'mismatched', mismatches: ['status'], paidAmount: 1000 });
+    expect(report.summary.orders).toBe(report.rows.length);
+    const csv = await readFile(join(dir, `${date}.csv`), 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^appTransId,result,mismatches,note,/);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(report.rows.length + 1);
+
+    // --json: the report only, no progress; a bad day is a usage error.
+    const json = await zp('reconcile', date, '--json');
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.out).summary).toMatchObject({ orders: report.rows.length });
+    expect(json.progress).toBe('');
+    expect((await zp('reconcile', '28-11-2026')).code).toBe(2);
+    expect((await zp('reconcile', '2026-02-30')).err).toContain('VALIDATION_FAILED');
+  });
+
+  it('reconcile as its own process (npm run reconcile): plain progress lines off a terminal', async () => {
+    const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const run = await zpProcess('reconcile', date);
+    // The earlier test's forged payment is still a mismatch.
+    expect(run.code).toBe(3);
+    expect(run.err).toMatch(/ {2}reconciled (\d+)\/\1\n/);
+    expect(run.out).toContain(`Reconciliation of ${date}`);
+  }, 120_000);
 });

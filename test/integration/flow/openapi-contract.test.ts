@@ -161,6 +161,20 @@ describe('every answer of the running API is one its document describes', () => 
     expect(huge.status).toBe(413);
   });
 
+  it('POST /reconciliations: a page, the refusals', async () => {
+    await created();
+    const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const path = '/reconciliations';
+    const page = await exchange('POST', path, path, { body: { date, limit: 1 }, headers: MERCHANT });
+    expect(page.status).toBe(200);
+    expect(page.body.rows).toHaveLength(1);
+    expect((await exchange('POST', path, path, { body: { date } })).status).toBe(401);
+    expect(
+      (await exchange('POST', path, path, { body: { date: '2026-13-01' }, headers: MERCHANT })).status,
+    ).toBe(400);
+    expect((await exchange('POST', path, path, { body: 'nope', headers: MERCHANT })).status).toBe(400);
+  });
+
   it('the refund and cancel routes: each answer, with and without the key', async () => {
     const refunds = `${ORDER}/refunds`;
     const one = `${ORDER}/refunds/{mRefundId}`;

@@ -596,6 +596,74 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       }
     });
   });
+
+  describe('orders of a day', () => {
+    const ofDay = (day: string, n: number, overrides: Partial<Order> = {}) =>
+      uniqueOrder({
+        appTransId: `${day}_${String(n).padStart(4, '0')}${Math.random().toString(36).slice(2, 8)}`,
+        ...overrides,
+      });
+
+    /** Every id of the day, page after page, each page checked against `limit`. */
+    const allOfDay = async (store: OrderStore, day: string, limit: number) => {
+      const ids: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.listOrdersOfDay(day, limit, after);
+        expect(page.appTransIds.length).toBeLessThanOrEqual(limit);
+        ids.push(...page.appTransIds);
+        after = page.next;
+      } while (after !== undefined);
+      return ids;
+    };
+
+    it('lists every order of the day, whatever its state, in id order, and no other day’s', async () => {
+      const store = await alone();
+      const day = [
+        ofDay('261129', 1),
+        ofDay('261129', 2, { status: 'PAID', version: 2 }),
+        ofDay('261129', 3, { status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' } }),
+        ofDay('261129', 4, { status: 'EXPIRED', nextCheck: { attempt: 2, at: '2026-11-29T01:00:00.000Z' } }),
+        ofDay('261129', 5, { status: 'FAILED' }),
+      ];
+      for (const order of [...day, ofDay('261128', 1), ofDay('261130', 1)]) await store.create(order);
+      // A rewrite keeps the order in its day, once.
+      const rewritten = { ...day[0]!, status: 'PAID' as const, version: day[0]!.version + 1 };
+      expect(await store.replace(rewritten, day[0]!)).toBe(true);
+
+      const ids = day.map((o) => o.appTransId).sort();
+      expect((await store.listOrdersOfDay('261129', 10)).appTransIds).toEqual(ids);
+      expect(await allOfDay(store, '261129', 2)).toEqual(ids);
+      expect(await allOfDay(store, '261129', 1)).toEqual(ids);
+      expect(await allOfDay(store, '261127', 3)).toEqual([]);
+    });
+
+    it('goes on after any id, not only a page’s last, and ends without a next', async () => {
+      const store = await alone();
+      const orders = Array.from({ length: 9 }, (_, n) => ofDay('261201', n));
+      for (const order of orders) await store.create(order);
+      const ids = orders.map((o) => o.appTransId).sort();
+
+      const page = await store.listOrdersOfDay('261201', 4, ids[2]);
+      expect(page.appTransIds).toEqual(ids.slice(3, 7));
+      expect(page.next).toBe(ids[6]);
+      const last = await store.listOrdersOfDay('261201', 4, ids[6]);
+      expect(last.appTransIds).toEqual(ids.slice(7));
+      expect(last.next).toBeUndefined();
+      expect((await store.listOrdersOfDay('261201', 9)).next).toBeUndefined();
+      expect((await store.listOrdersOfDay('261201', 0)).appTransIds).toEqual([]);
+    });
+
+    it('leaves out ids that start with no day (orphan payments ZaloPay named otherwise)', async () => {
+      const store = await alone();
+      await store.create(uniqueOrder({ appTransId: 'shop-A-77' }));
+      await store.create(uniqueOrder({ appTransId: '261340_not-a-date' }));
+      const dated = ofDay('261202', 1);
+      await store.create(dated);
+      expect((await store.listOrdersOfDay('261202', 10)).appTransIds).toEqual([dated.appTransId]);
+      expect((await store.listOrdersOfDay('261340', 10)).appTransIds).toEqual([]);
+    });
+  });
 });
 
 /** The checks of every page after the one whose `next` is `after`. */

@@ -71,6 +71,7 @@ describe('the API document (openapi.json, functions/openapi.ts)', () => {
       'GET /reviews': [{ merchantApiKey: [] }],
       'GET /webhooks/dead-letters': [{ merchantApiKey: [] }],
       'POST /webhooks/dead-letters/replay': [{ merchantApiKey: [] }],
+      'POST /reconciliations': [{ merchantApiKey: [] }],
     });
     // With CREATE_ORDER_AUTH=api-key, creating an order needs the key too, and may answer 401.
     const deployed = apiDocument(DEPLOYED) as OpenApiDocument;

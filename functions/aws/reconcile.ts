@@ -1,0 +1,22 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { reportsSettings } from '../../shared/adapters/aws/settings';
+import { S3ReportStore } from '../../shared/adapters/s3/report-store';
+import { dailyOptions, makeHandler } from '../reconcile';
+import { store } from './lib/dynamo';
+import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
+import { zalopay } from './lib/zalopay';
+
+/** Daily at 02:00 Vietnam time (EventBridge Scheduler): reconciles the day before, report to S3. */
+export const handler = lambda(
+  makeHandler({
+    store,
+    zalopay,
+    clock,
+    policy,
+    log: logger,
+    metrics,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    reports: new S3ReportStore({ client: new S3Client({}), bucket: reportsSettings(process.env).bucket }),
+    reconcile: dailyOptions(config.zalopayTimeoutMs),
+  }),
+);

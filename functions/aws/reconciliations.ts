@@ -1,0 +1,21 @@
+import { routeOptions } from '../reconcile';
+import { makeHandler } from '../reconciliations';
+import { store } from './lib/dynamo';
+import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
+import { merchantApiKey } from './lib/secrets';
+import { zalopay } from './lib/zalopay';
+
+/** `POST /reconciliations` (API Gateway, merchant). */
+export const handler = lambda(
+  makeHandler({
+    store,
+    zalopay,
+    clock,
+    policy,
+    log: logger,
+    metrics,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    merchantApiKey,
+    reconcile: routeOptions(config.zalopayTimeoutMs),
+  }),
+);
