@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { reportsSettings } from '../../shared/adapters/aws/settings';
 import { S3ReportStore } from '../../shared/adapters/s3/report-store';
@@ -15,7 +16,7 @@ export const handler = lambda(
     policy,
     log: logger,
     metrics,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
     reports: new S3ReportStore({ client: new S3Client({}), bucket: reportsSettings(process.env).bucket }),
     reconcile: dailyOptions(config.zalopayTimeoutMs),
   }),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { routeOptions } from '../reconcile';
 import { makeHandler } from '../reconciliations';
 import { store } from './lib/dynamo';
@@ -14,7 +15,7 @@ export const handler = lambda(
     policy,
     log: logger,
     metrics,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
     merchantApiKey,
     reconcile: routeOptions(config.zalopayTimeoutMs),
   }),

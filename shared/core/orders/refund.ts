@@ -1,25 +1,13 @@
-import type { Clock } from '../clock';
-import type { Log, Metrics } from '../observability';
-import type { StatusCheckScheduler } from '../ports/scheduler';
-import type { OrderStore } from '../ports/store';
 import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import { newRefundId } from '../zalopay/ids';
-import type { CredentialsProvider, QueryRefundResult, RefundResult, ZaloPayGateway } from '../zalopay/types';
+import type { CredentialsProvider, QueryRefundResult, RefundResult } from '../zalopay/types';
 import { ConcurrentUpdateError, failureOf } from './apply';
-import type { CheckPolicy } from './checks';
 import type { Failure, Order, Refund, Trigger } from './model';
 import { dueRefunds, type RefundRefusal, type RefundUpdate, reserveRefund, settleRefund } from './refunds';
+import type { StatusCheckDeps } from './status-check';
 
 /** What following a refund needs: the same as a status check. */
-export interface RefundCheckDeps {
-  store: OrderStore;
-  zalopay: ZaloPayGateway;
-  scheduler: StatusCheckScheduler;
-  clock: Clock;
-  policy: CheckPolicy;
-  log: Log;
-  metrics: Metrics;
-}
+export type RefundCheckDeps = StatusCheckDeps;
 
 /** What making a refund needs. */
 export interface RefundDeps extends RefundCheckDeps {
