@@ -1,8 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, runCli } from '../../../cli/zp';
+import { useNpmStart } from '../../support/npm-start';
 import { useReceiver } from '../../support/receiver';
 import { waitFor } from '../../support/wait';
 
@@ -15,47 +16,20 @@ import { waitFor } from '../../support/wait';
 const KEY = 'cli-merchant-key';
 /** The merchant's webhook receiver: it refuses everything until a test says otherwise, so events dead-letter. */
 const receiver = useReceiver();
-let runtime: ChildProcess;
-let output = '';
+receiver.answerWith(() => 500);
+const runtime = useNpmStart(() => ({
+  LOG_LEVEL: 'SILENT',
+  STATUS_CHECK_DELAY_SECONDS: '3600',
+  STATUS_RECHECK_SECONDS: '0.05',
+  MERCHANT_API_KEY: KEY,
+  // A webhook whose retries end within a second, for `events`.
+  WEBHOOK_URL: receiver.url(),
+  WEBHOOK_RETRY_SECONDS: '0.05',
+  WEBHOOK_RETRY_WINDOW_SECONDS: '0.3',
+}));
 let url = '';
-
-beforeAll(async () => {
-  receiver.answerWith(() => 500);
-  runtime = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'SILENT',
-      STATUS_CHECK_DELAY_SECONDS: '3600',
-      STATUS_RECHECK_SECONDS: '0.05',
-      MERCHANT_API_KEY: KEY,
-      // A webhook whose retries end within a second, for `events`.
-      WEBHOOK_URL: receiver.url(),
-      WEBHOOK_RETRY_SECONDS: '0.05',
-      WEBHOOK_RETRY_WINDOW_SECONDS: '0.3',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so that afterAll ends tsx and the node process it starts together.
-    detached: true,
-  });
-  runtime.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  runtime.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  url = await waitFor(() => /Checkout page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], {
-    timeoutMs: 60_000,
-    what: 'the banner',
-  });
-}, 65_000);
-
-afterAll(() => {
-  try {
-    process.kill(-runtime.pid!, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
+beforeAll(() => {
+  url = runtime.url();
 });
 
 /** Runs `zp` in this process: its exit code, what it printed, and the progress it drew. */
