@@ -40,6 +40,7 @@ const SHORT: Record<SdkClient, string> = {
   eventbridge: 'eventbridge',
   sqs: 'sqs',
   appsync: 'appsync',
+  s3: 's3',
 };
 const floorOf = (name: FunctionName): string =>
   SDK_CLIENTS[name].map((client) => SHORT[client]).join('-') || 'none';

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { OperationContract } from '../shared/adapters/http/contract';
 import { errorBodySchema } from '../shared/adapters/http/errors';
 import { type DocumentSpec, openApiDocument, type Server } from '../shared/adapters/http/openapi';
@@ -5,23 +6,33 @@ import { appTransIdSchema } from '../shared/adapters/http/params';
 import type { AppConfig } from '../shared/core/config';
 import { eventEnvelopeSchema, eventIdSchema } from '../shared/core/events';
 import { callbackAnswerSchema } from '../shared/core/orders/callback';
-import { newOrderSchema } from '../shared/core/orders/input';
+import { newOrderSchema, newRefundSchema } from '../shared/core/orders/input';
 import {
   historyEntrySchema,
   orderStatusSchema,
   reviewReasonSchema,
   transitionSchema,
 } from '../shared/core/orders/model';
-import { createdOrderViewSchema, orderViewSchema } from '../shared/core/orders/view';
+import {
+  createdOrderViewSchema,
+  orderViewSchema,
+  refundsViewSchema,
+  refundViewSchema,
+} from '../shared/core/orders/view';
 import { reviewEntrySchema } from '../shared/core/ports/store';
 import { callbackBodySchema } from '../shared/core/zalopay/callback';
 import * as callback from './callback';
+import * as cancelOrder from './cancel-order';
 import * as createOrder from './create-order';
+import * as createRefund from './create-refund';
+import * as deadLetters from './dead-letters';
 import * as getOrder from './get-order';
 import * as listReviews from './list-reviews';
 import * as orderHistory from './order-history';
 import * as pages from './pages';
 import * as qr from './qr';
+import * as readRefunds from './read-refunds';
+import * as reconciliations from './reconciliations';
 import * as redirect from './redirect';
 import { API_ROUTES, CALLBACK_PATH, type RouteKey } from './routes';
 import * as syncOrder from './sync-order';
@@ -48,7 +59,14 @@ const contracts = (
   'GET /orders/{appTransId}/qr': qr.contract(),
   'POST /orders/{appTransId}/sync': syncOrder.contract(),
   'GET /orders/{appTransId}/history': orderHistory.contract(),
+  'POST /orders/{appTransId}/refunds': createRefund.contract(),
+  'GET /orders/{appTransId}/refunds': readRefunds.listContract(),
+  'GET /orders/{appTransId}/refunds/{mRefundId}': readRefunds.oneContract(),
+  'POST /orders/{appTransId}/cancel': cancelOrder.contract(),
   'GET /reviews': listReviews.contract(),
+  'GET /webhooks/dead-letters': deadLetters.listContract(),
+  'POST /webhooks/dead-letters/replay': deadLetters.replayContract(),
+  'POST /reconciliations': reconciliations.contract(),
   'GET /zalopay/redirect': redirect.contract(),
   'GET /openapi.json': pages.apiDocumentContract(),
   'GET /': pages.checkoutContract(),
@@ -158,6 +176,9 @@ export const apiDocument = (config: DocumentConfig): Record<string, unknown> => 
       CallbackBody: callbackBodySchema,
       CallbackAnswer: callbackAnswerSchema,
       OrderEvent: eventEnvelopeSchema(),
+      Refund: refundViewSchema(),
+      Refunds: refundsViewSchema(),
+      NewRefund: newRefundSchema,
     },
     pathParameters: {
       appTransId: {
@@ -166,6 +187,10 @@ export const apiDocument = (config: DocumentConfig): Record<string, unknown> => 
           '`GET /orders/{appTransId}` with the API key, also take any other id ZaloPay may send (an orphan ' +
           "payment's). An id that is not a stored order is a 404, whatever its shape.",
         schema: appTransIdSchema,
+      },
+      mRefundId: {
+        description: "One refund of the order: its m_refund_id, as the refund's answer named it.",
+        schema: z.string(),
       },
     },
     apiKey: {

@@ -6,6 +6,11 @@ export type HttpFunction =
   | 'sync-order'
   | 'order-history'
   | 'list-reviews'
+  | 'create-refund'
+  | 'read-refunds'
+  | 'cancel-order'
+  | 'dead-letters'
+  | 'reconciliations'
   | 'redirect'
   | 'pages';
 
@@ -15,6 +20,8 @@ export interface ApiRoute {
   function: HttpFunction;
   /** Served only with the demo pages on (always locally; `demoPages` context on AWS). */
   demo?: true;
+  /** Served only with a merchant webhook (`WEBHOOK_URL` locally, the `webhookUrl` context on AWS). */
+  webhook?: true;
 }
 
 /** Where the API document is served (functions/openapi.ts). */
@@ -31,7 +38,14 @@ const ROUTES = [
   { method: 'GET', path: '/orders/{appTransId}/qr', function: 'qr' },
   { method: 'POST', path: '/orders/{appTransId}/sync', function: 'sync-order' },
   { method: 'GET', path: '/orders/{appTransId}/history', function: 'order-history' },
+  { method: 'POST', path: '/orders/{appTransId}/refunds', function: 'create-refund' },
+  { method: 'GET', path: '/orders/{appTransId}/refunds', function: 'read-refunds' },
+  { method: 'GET', path: '/orders/{appTransId}/refunds/{mRefundId}', function: 'read-refunds' },
+  { method: 'POST', path: '/orders/{appTransId}/cancel', function: 'cancel-order' },
   { method: 'GET', path: '/reviews', function: 'list-reviews' },
+  { method: 'GET', path: '/webhooks/dead-letters', function: 'dead-letters', webhook: true },
+  { method: 'POST', path: '/webhooks/dead-letters/replay', function: 'dead-letters', webhook: true },
+  { method: 'POST', path: '/reconciliations', function: 'reconciliations' },
   { method: 'GET', path: '/zalopay/redirect', function: 'redirect' },
   { method: 'GET', path: OPENAPI_PATH, function: 'pages' },
   { method: 'GET', path: '/', function: 'pages', demo: true },

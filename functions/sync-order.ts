@@ -5,6 +5,7 @@ import { json, notFound } from '../shared/adapters/http/errors';
 import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
 import { anyAppTransIdOf } from '../shared/adapters/http/params';
 import { EXAMPLE_BASE_URL, EXAMPLE_PAID } from '../shared/core/orders/examples';
+import { syncRefunds } from '../shared/core/orders/refund';
 import { checkStatus, type StatusCheckDeps } from '../shared/core/orders/status-check';
 import { orderViewSchema, toOrderView } from '../shared/core/orders/view';
 
@@ -13,14 +14,21 @@ export interface Deps extends StatusCheckDeps {
   config: { publicBaseUrl: string };
 }
 
-/** `POST /orders/{appTransId}/sync` (merchant, `x-api-key`): query ZaloPay now and return the order. */
+/**
+ * `POST /orders/{appTransId}/sync` (merchant, `x-api-key`): query ZaloPay now, the order and each
+ * refund that is not final, and return the order.
+ */
 export const makeHandler = (deps: Deps) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(httpErrors(deps))
     .use(apiKeyAuth({ apiKey: deps.merchantApiKey }))
     .handler(async (event) => {
-      const order = await checkStatus(deps, anyAppTransIdOf(event), { kind: 'merchant' });
-      if (!order) throw notFound();
+      const appTransId = anyAppTransIdOf(event);
+      const checked = await checkStatus(deps, appTransId, { kind: 'merchant' });
+      if (!checked) throw notFound();
+      if (!checked.refunds?.length) return json(200, toOrderView(checked, deps.config.publicBaseUrl));
+      await syncRefunds(deps, checked);
+      const order = (await deps.store.get(appTransId)) ?? checked;
       return json(200, toOrderView(order, deps.config.publicBaseUrl));
     });
 

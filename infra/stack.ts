@@ -8,6 +8,7 @@ import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { OrderEvents } from './constructs/order-events';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
 import { PaymentApi } from './constructs/payment-api';
+import { Reconciliation } from './constructs/reconciliation';
 import { StatusChecks } from './constructs/status-checks';
 import { zalopaySecret } from './constructs/zalopay-secret';
 import { SettingsError, type StackSettings } from './settings';
@@ -72,6 +73,32 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'GET /orders/{appTransId}/history (merchant)',
     timeout: 10,
     table: ['read-orders', 'read-history'],
+    secret: true,
+    schedules: false,
+    memory: 256,
+  },
+  'create-refund': {
+    description: 'POST /orders/{appTransId}/refunds (merchant): refunds through ZaloPay',
+    timeout: 20,
+    table: ['write-orders', 'idempotency'],
+    secret: true,
+    // The follow-up of a refund ZaloPay is still processing.
+    schedules: true,
+    // The money path, as create-order.
+    memory: 512,
+  },
+  'read-refunds': {
+    description: 'GET /orders/{appTransId}/refunds[/{mRefundId}] (merchant): the refund ledger',
+    timeout: 10,
+    table: ['read-orders'],
+    secret: true,
+    schedules: false,
+    memory: 256,
+  },
+  'cancel-order': {
+    description: 'POST /orders/{appTransId}/cancel (merchant): closes an unpaid order',
+    timeout: 10,
+    table: ['write-orders'],
     secret: true,
     schedules: false,
     memory: 256,
@@ -147,6 +174,36 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // Signs and POSTs; nobody waits on it but the merchant's backend.
     memory: 256,
   },
+  'dead-letters': {
+    description:
+      "GET /webhooks/dead-letters, POST /webhooks/dead-letters/replay (merchant): the webhook's dead letters",
+    // Reads through the dead-letter queue inside API Gateway's 30 s.
+    timeout: 28,
+    table: [],
+    // The merchant key.
+    secret: true,
+    schedules: false,
+    memory: 256,
+  },
+  reconciliations: {
+    description: 'POST /reconciliations (merchant): reconciles the next orders of a day with ZaloPay',
+    // Inside API Gateway's 30 s; the run stops starting orders in time (functions/reconcile.ts).
+    timeout: 29,
+    // Reads the day's orders; a payment it learns of is recorded, as a sync would (docs/reconciliation.md §1).
+    table: ['write-orders', 'orders-by-day'],
+    secret: true,
+    schedules: false,
+    memory: 256,
+  },
+  reconcile: {
+    description: 'Daily 02:00 Vietnam time: reconciles the day before with ZaloPay, report to S3',
+    // A day of ~8,000 orders at 10 queries a second; it stops in time to write what it did.
+    timeout: 900,
+    table: ['write-orders', 'orders-by-day'],
+    secret: true,
+    schedules: false,
+    memory: 512,
+  },
   'events-key-renewer': {
     description: "Daily: moves the buyer push API key's expiry forward",
     timeout: 10,
@@ -218,7 +275,7 @@ export class ZaloPayQrStack extends Stack {
     };
 
     const names = (Object.keys(FUNCTION_SPECS) as FunctionName[]).filter(
-      (name) => name !== 'webhook-delivery' || settings.webhookUrl,
+      (name) => (name !== 'webhook-delivery' && name !== 'dead-letters') || settings.webhookUrl,
     );
     const unknown = Object.keys(settings.functionMemory).filter((name) => !(name in FUNCTION_SPECS));
     if (unknown.length > 0) {
@@ -260,7 +317,7 @@ export class ZaloPayQrStack extends Stack {
     fn('create-order').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
     // The API document it serves names the callback's own URL.
     fn('pages').addEnvironment('ZALOPAY_CALLBACK_URL', callbackUrl);
-    this.api.route(this.functions, settings.demoPages);
+    this.api.route(this.functions, { demoPages: settings.demoPages, webhook: !!settings.webhookUrl });
 
     // Order events (docs/events.md): the stream feeds order-events, which publishes to the pages'
     // channels, enqueues the webhook and puts each event on the bus.
@@ -269,6 +326,7 @@ export class ZaloPayQrStack extends Stack {
     if (this.functions.pages) events.subscribeFrom(this.functions.pages);
     if (settings.webhookUrl) {
       events.deliverWebhooksWith(fn('order-events'), fn('webhook-delivery'), settings.webhookUrl);
+      events.replayDeadLettersWith(fn('dead-letters'));
     }
     events.renewKeyWith(fn('events-key-renewer'));
     this.events = events;
@@ -286,6 +344,19 @@ export class ZaloPayQrStack extends Stack {
       },
       watchKeyRenewal: true,
       alarmEmail: settings.alarmEmail,
+    });
+
+    // The daily reconciliation (docs/reconciliation.md §6): its schedule, reports bucket and alarms.
+    const reconciliation = new Reconciliation(this, 'Reconciliation', {
+      fn: fn('reconcile'),
+      scheduleGroup: statusChecks.group,
+      deadLetterQueue: statusChecks.deliveryDeadLetters,
+      alarmTopic: monitoring.topic,
+      serviceName: this.stackName,
+    });
+    new CfnOutput(this, 'ReportsBucket', {
+      description: 'The daily reconciliation reports: reports/<yyyy-mm-dd>.json and .csv',
+      value: reconciliation.bucket.bucketName,
     });
 
     new CfnOutput(this, 'ApiUrl', {

@@ -5,7 +5,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeHandler as callback } from '../functions/callback';
+import { makeHandler as cancelOrder } from '../functions/cancel-order';
 import { makeHandler as createOrder } from '../functions/create-order';
+import { makeHandler as createRefund } from '../functions/create-refund';
+import { makeHandler as deadLetters } from '../functions/dead-letters';
 import { makeHandler as getOrder } from '../functions/get-order';
 import { makeHandler as listReviews } from '../functions/list-reviews';
 import { apiDocument } from '../functions/openapi';
@@ -13,6 +16,9 @@ import { makeHandler as orderEvents } from '../functions/order-events';
 import { makeHandler as orderHistory } from '../functions/order-history';
 import { makeHandler as pages } from '../functions/pages';
 import { makeHandler as qr } from '../functions/qr';
+import { makeHandler as readRefunds } from '../functions/read-refunds';
+import { routeOptions } from '../functions/reconcile';
+import { makeHandler as reconciliations } from '../functions/reconciliations';
 import { makeHandler as redirect } from '../functions/redirect';
 import { API_ROUTES, CALLBACK_PATH, type HttpFunction } from '../functions/routes';
 import { makeHandler as statusCheck } from '../functions/status-check';
@@ -51,8 +57,6 @@ import { readWebPages } from './web-pages';
 
 /** Where the built-in ZaloPay emulator is served (the default ZALOPAY_API_BASE). */
 const EMULATOR_PREFIX = '/emulator';
-/** The local-only routes of the webhook's dead letters (docs/events.md §3). */
-export const WEBHOOKS_PREFIX = '/webhooks';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -249,7 +253,6 @@ const startOn = async (
           clock,
           log,
           metrics,
-          merchantApiKey,
         });
   const sinks: EventSink[] = [
     new AppSyncEventsPublisher({
@@ -286,6 +289,8 @@ const startOn = async (
     // A long-poll ends, answering what it has, as soon as shutdown begins.
     sleep: (ms: number) => inFlight.sleep(ms),
     sweep: sweepOptions(config.zalopayTimeoutMs),
+    reconcile: routeOptions(config.zalopayTimeoutMs),
+    zalopayTimeoutMs: config.zalopayTimeoutMs,
     pages: await readWebPages(),
     push: {
       realtimeUrl,
@@ -302,11 +307,23 @@ const startOn = async (
     'sync-order': asHttp(syncOrder(deps)),
     'order-history': asHttp(orderHistory(deps)),
     'list-reviews': asHttp(listReviews(deps)),
+    'create-refund': asHttp(createRefund(deps)),
+    'read-refunds': asHttp(readRefunds(deps)),
+    'cancel-order': asHttp(cancelOrder(deps)),
+    // Without a webhook there are no dead letters, and its routes are not served (below).
+    'dead-letters': asHttp(
+      deadLetters({ ...deps, deadLetters: webhooks ?? { list: async () => [], replay: async () => [] } }),
+    ),
+    reconciliations: asHttp(reconciliations(deps)),
     redirect: asHttp(redirect(deps)),
     pages: asHttp(pages(deps)),
   };
   const routes: Route[] = [
-    ...API_ROUTES.map((r) => ({ method: r.method, path: r.path, handler: functions[r.function] })),
+    ...API_ROUTES.filter((r) => !r.webhook || webhooks).map((r) => ({
+      method: r.method,
+      path: r.path,
+      handler: functions[r.function],
+    })),
     { method: 'POST', path: CALLBACK_PATH, handler: asHttp(callback(deps)) },
   ];
   const checkHandler = statusCheck(deps);
@@ -340,7 +357,6 @@ const startOn = async (
       mounts: [
         { prefix: EMULATOR_PREFIX, handle: (req, res, path) => emulator.handle(req, res, path) },
         { prefix: PUBLISH_PATH, handle: (req, res, path) => push.handle(req, res, path) },
-        ...(webhooks ? [{ prefix: WEBHOOKS_PREFIX, handle: webhooks.handle.bind(webhooks) }] : []),
       ],
       log,
       tasks: inFlight,

@@ -7,8 +7,14 @@ import {
   paginateScan,
 } from '@aws-sdk/client-dynamodb';
 import { canonicalIso, isConditionalCheckFailed } from '../shared/adapters/dynamodb/client';
-import { dueShardOf } from '../shared/adapters/dynamodb/order-store';
-import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from '../shared/adapters/dynamodb/schema';
+import { dayShardOf, dueShardOf } from '../shared/adapters/dynamodb/order-store';
+import {
+  DAY_INDEX,
+  DUE_CHECKS_INDEX,
+  DUE_SHARDS,
+  REVIEWS_INDEX,
+  TABLE_KEYS,
+} from '../shared/adapters/dynamodb/schema';
 import type { Log } from '../shared/core/observability';
 import { isUnsettled, type OrderStatus } from '../shared/core/orders/model';
 import type { ScheduledCheck } from '../shared/core/ports/scheduler';
@@ -34,7 +40,6 @@ const DUE_CHECKS: SparseIndex = {
   partitions: Array.from({ length: DUE_SHARDS }, (_, n) => `DUE#${n}`),
 };
 const REVIEWS: SparseIndex = { ...REVIEWS_INDEX, partitions: [REVIEWS_INDEX.queue] };
-const INDEXES = [DUE_CHECKS, REVIEWS] as const;
 
 /** What {@link repairDueChecks} found and did. */
 export interface DueChecksRepair {
@@ -104,9 +109,22 @@ export const repairDueChecks = async (
       else orders.set(pk, item);
     }
   }
+  // The orders-by-day index is not sparse by state but by day: the days of the orders are its
+  // partitions (an entry of a day without any order is not found, and lists an id that is no order).
+  const byDay: SparseIndex = {
+    ...DAY_INDEX,
+    partitions: [
+      ...new Set(
+        [...orders.values()]
+          .map((item) => item.appTransId?.S && dayShardOf(item.appTransId.S))
+          .filter((shard): shard is string => typeof shard === 'string'),
+      ),
+    ],
+  };
+  const indexes = [DUE_CHECKS, REVIEWS, byDay] as const;
   const entries = new Map(
     await Promise.all(
-      INDEXES.map(async (index) => [index, await readIndex(client, tableName, index)] as const),
+      indexes.map(async (index) => [index, await readIndex(client, tableName, index)] as const),
     ),
   );
 
@@ -122,7 +140,7 @@ export const repairDueChecks = async (
     );
   const rewrite = async (order: RawItem, keys: Keys) => {
     const item = { ...order };
-    for (const index of INDEXES) {
+    for (const index of indexes) {
       delete item[index.partitionKey];
       delete item[index.sortKey];
       const entry = keys.get(index);
@@ -180,14 +198,17 @@ export const repairDueChecks = async (
     // The review keys are the item's own: it was written last, from the order (`toOrderItem`).
     const queue = order[REVIEWS.partitionKey]?.S;
     const since = order[REVIEWS.sortKey]?.S;
+    const dayShard = dayShardOf(appTransId);
     const own: Keys = new Map([
       [DUE_CHECKS, due],
       [REVIEWS, queue && since ? { pk, partition: queue, sort: since } : undefined],
+      // An order written before the index existed gets its day keys here (the backfill).
+      [byDay, dayShard ? { pk, partition: dayShard, sort: appTransId } : undefined],
     ]);
     const stale: [SparseIndex, Entry][] = [];
     let missing = 0;
     let wrongKeysOnItem = false;
-    for (const index of INDEXES) {
+    for (const index of indexes) {
       const mine = own.get(index);
       const found = entries.get(index)!.get(pk) ?? [];
       entries.get(index)!.delete(pk);

@@ -26,7 +26,8 @@ export type FunctionName =
   | 'sweeper'
   | 'order-events'
   | 'webhook-delivery'
-  | 'events-key-renewer';
+  | 'events-key-renewer'
+  | 'reconcile';
 
 /** The Lambda entry module of a function: its composition root under functions/aws/. */
 export const entryOf = (name: FunctionName): string =>

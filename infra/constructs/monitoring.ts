@@ -113,6 +113,13 @@ export class Monitoring extends Construct {
       business('OrderReview'),
     );
 
+    alarm(
+      'RefundsUnresolved',
+      'A refund was still processing at ZaloPay 47 h after it was made, and its follow-ups stopped: a person ' +
+        'must ask ZaloPay. `npm run zp -- sync <id>` queries it again; `zp refunds <id>` shows the ledger.',
+      business('RefundUnresolved'),
+    );
+
     // A lost check is never silent (docs/scheduling.md §6): a schedule not created, a schedule
     // not delivered, and the sweeper finding what lost schedules leave behind.
     alarm(

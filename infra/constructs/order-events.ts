@@ -210,6 +210,19 @@ export class OrderEvents extends Construct {
     this.webhookDeadLetters = deadLetters;
   }
 
+  /**
+   * Lets `fn` (dead-letters) list the webhook's dead letters and move them back to the delivery
+   * queue: it reads, hides and deletes dead letters, and sends to the delivery queue only.
+   */
+  replayDeadLettersWith(fn: AppFunction): void {
+    if (!this.webhookQueue || !this.webhookDeadLetters)
+      throw new Error('no webhook: deliverWebhooksWith first');
+    this.webhookDeadLetters.grantConsumeMessages(fn);
+    this.webhookQueue.grantSendMessages(fn);
+    fn.addEnvironment(AWS_ENV.webhookQueueUrl, this.webhookQueue.queueUrl);
+    fn.addEnvironment(AWS_ENV.webhookDeadLetterQueueUrl, this.webhookDeadLetters.queueUrl);
+  }
+
   /** Runs `fn` daily to move the pages' key expiry forward; it may update that key only. */
   renewKeyWith(fn: AppFunction): void {
     fn.addToRolePolicy(

@@ -10,7 +10,12 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DUE_CHECKS_INDEX, REVIEWS_INDEX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/schema';
+import {
+  DAY_INDEX,
+  DUE_CHECKS_INDEX,
+  REVIEWS_INDEX,
+  TTL_ATTRIBUTE,
+} from '../../shared/adapters/dynamodb/schema';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table';
 
 /**
@@ -23,7 +28,8 @@ export type TableAccess =
   | 'read-history'
   | 'idempotency'
   | 'due-checks'
-  | 'reviews';
+  | 'reviews'
+  | 'orders-by-day';
 
 const ACCESS: Record<TableAccess, { actions: string[]; onIndex?: string }> = {
   'read-orders': { actions: ['dynamodb:GetItem'] },
@@ -35,6 +41,7 @@ const ACCESS: Record<TableAccess, { actions: string[]; onIndex?: string }> = {
   },
   'due-checks': { actions: ['dynamodb:Query'], onIndex: DUE_CHECKS_INDEX.name },
   reviews: { actions: ['dynamodb:Query'], onIndex: REVIEWS_INDEX.name },
+  'orders-by-day': { actions: ['dynamodb:Query'], onIndex: DAY_INDEX.name },
 };
 
 const PROJECTIONS = {

@@ -87,12 +87,15 @@ export class PaymentApi extends Construct {
 
   /**
    * Adds the routes of `functions/routes.ts`, each to the function of that name; the demo pages'
-   * routes only when `demoPages` is on.
+   * routes only when `demoPages` is on, the webhook's only with a webhook.
    */
-  route(functions: Partial<Record<HttpFunction, IFunction>>, demoPages: boolean): void {
+  route(
+    functions: Partial<Record<HttpFunction, IFunction>>,
+    { demoPages, webhook }: { demoPages: boolean; webhook: boolean },
+  ): void {
     const integrations = new Map<HttpFunction, HttpLambdaIntegration>();
     for (const route of API_ROUTES) {
-      if (route.demo && !demoPages) continue;
+      if ((route.demo && !demoPages) || (route.webhook && !webhook)) continue;
       const fn = functions[route.function];
       if (!fn) throw new Error(`no function for ${route.method} ${route.path}`);
       const integration = integrations.get(route.function) ?? new HttpLambdaIntegration(route.function, fn);

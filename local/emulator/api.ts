@@ -38,8 +38,11 @@ export interface ApiContext {
   /** Where the emulator is mounted, for `order_url`. */
   readonly baseUrl: string;
   now(): number;
-  /** Issues the refund's `refund_id`, stores it as processing and starts its processing delay. */
-  startRefund(refund: Omit<RefundRecord, 'refundId' | 'status'>): RefundRecord;
+  /**
+   * Issues the refund's `refund_id` and stores it: processing, with its processing delay started,
+   * or done at once when the test planned an immediate refund.
+   */
+  startRefund(refund: Omit<RefundRecord, 'refundId' | 'status' | 'outcome'>): RefundRecord;
 }
 
 const SUCCESS = 'Giao dịch thành công';
@@ -57,6 +60,8 @@ const SUB = {
   refundIdFormat: [-24, 'm_refund_id sai định dạng yymmdd_appid_xxx'],
   refundIdDate: [-25, 'm_refund_id không bắt đầu bằng ngày hiện tại (GMT+7)'],
   refundIdApp: [-26, 'm_refund_id không chứa app_id của ứng dụng'],
+  refundFailed: [0, 'Hoàn tiền thất bại'],
+  refundNotSupported: [-32, 'Giao dịch không hỗ trợ hoàn tiền'],
   expired: [-54, 'Giao dịch đã hết hạn'],
   duplicateOrder: [-68, 'app_trans_id đã được sử dụng'],
   badAppTransId: [-92, 'app_trans_id không hợp lệ'],
@@ -287,13 +292,23 @@ const refund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   }
   const started = ctx.startRefund({
     appId: app.appId,
+    appTransId: order.appTransId,
     mRefundId: r.m_refund_id,
     zpTransId: r.zp_trans_id,
     amount,
     refundFeeAmount: fee,
     description: r.description,
   });
-  return { ...IN_PROGRESS, refund_id: started.refundId };
+  const answer = started.status === 'done' ? SUCCEEDED : IN_PROGRESS;
+  return { ...answer, refund_id: started.refundId };
+};
+
+/** The query_refund sub code of a refund that failed, and its message. */
+const REFUND_FAILURES: Record<0 | -13 | -14 | -32, readonly [number, string]> = {
+  0: SUB.refundFailed,
+  [-13]: SUB.refundExpired,
+  [-14]: SUB.refundAmount,
+  [-32]: SUB.refundNotSupported,
 };
 
 const queryRefundSchema = z.object({
@@ -315,7 +330,14 @@ const queryRefund = (ctx: ApiContext, params: RequestParams): ApiAnswer => {
   }
   const found = ctx.store.refund(app.appId, r.m_refund_id);
   if (!found) return failure(SUB.notFound, 'm_refund_id');
-  return found.status === 'done' ? { ...SUCCEEDED } : { ...IN_PROGRESS };
+  switch (found.status) {
+    case 'done':
+      return { ...SUCCEEDED };
+    case 'processing':
+      return { ...IN_PROGRESS };
+    case 'failed':
+      return failure(REFUND_FAILURES[found.outcome.type === 'fail' ? found.outcome.subReturnCode : 0]);
+  }
 };
 
 /** The handler of each operation. */

@@ -22,6 +22,7 @@ import {
   expiresAt,
   type OrderRecord,
   type OrderStatus,
+  type RefundOutcome,
   type RefundRecord,
 } from './state';
 
@@ -53,6 +54,9 @@ export type Fault =
   | { type: 'code'; returnCode: number; subReturnCode: number }
   /** The socket is destroyed without an answer; the call is not handled. */
   | { type: 'drop' };
+
+/** A copy of a refund's state at the time it was read. */
+export type EmulatorRefund = Readonly<RefundRecord>;
 
 /** Where an order stands, from the emulator's point of view. */
 export type EmulatorOrderStatus = OrderStatus | 'expired';
@@ -224,6 +228,8 @@ export class ZaloPayEmulator {
   /** The 9-digit sequence numbers after the `yymmdd` date of `zp_trans_id` and `refund_id`. */
   #zpTransSequence = 1;
   #refundSequence = 1;
+  /** How the next accepted refunds end, in order; then `succeed`. */
+  readonly #refundPlans: RefundOutcome[] = [];
 
   constructor(options: ZaloPayEmulatorOptions) {
     this.#apps = new Map(options.apps.map((app) => [app.appId, app]));
@@ -242,17 +248,21 @@ export class ZaloPayEmulator {
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       now: () => this.#now(),
       startRefund: (refund) => {
+        const outcome = this.#refundPlans.shift() ?? { type: 'succeed' };
         const record: RefundRecord = {
           ...refund,
           refundId: dailyId(this.#now(), this.#refundSequence++),
-          status: 'processing',
+          status: outcome.type === 'immediate' ? 'done' : 'processing',
+          outcome,
         };
         this.#store.addRefund(record);
-        this.#tasks.track(
-          this.#tasks.sleep(this.#refundDelayMs).then((elapsed) => {
-            if (elapsed) record.status = 'done';
-          }),
-        );
+        if (outcome.type === 'succeed' || outcome.type === 'fail') {
+          this.#tasks.track(
+            this.#tasks.sleep(this.#refundDelayMs).then((elapsed) => {
+              if (elapsed) this.#endRefund(record, outcome.type === 'succeed' ? 'done' : 'failed');
+            }),
+          );
+        }
         return record;
       },
     };
@@ -332,6 +342,45 @@ export class ZaloPayEmulator {
     return this.#snapshot(order);
   }
 
+  /**
+   * Test control, not a ZaloPay behaviour: rewrites what ZaloPay recorded of an order, as books
+   * that disagree with the merchant's would look (reconciliation's tests). `amount` is what the
+   * query then answers as collected; `status` `failed` makes a paid order answer 2/-217.
+   */
+  overwrite(appTransId: string, changes: { amount?: number; status?: 'failed' }): EmulatorOrder {
+    const order = this.#find(appTransId, 'overwrite');
+    if (changes.amount !== undefined) order.amount = changes.amount;
+    if (changes.status) order.status = changes.status;
+    return this.#snapshot(order);
+  }
+
+  /**
+   * How the next accepted refund ends (docs/zalopay-protocol.md §8): several plans apply to
+   * successive refunds in order; without one a refund succeeds after the processing delay.
+   */
+  planRefund(outcome: RefundOutcome): void {
+    this.#refundPlans.push(outcome);
+  }
+
+  /** Ends a processing refund (one planned `hold`, say) now; failed ends it with sub code 0. */
+  finishRefund(mRefundId: string, status: 'done' | 'failed'): EmulatorRefund {
+    const record = [...this.#apps.keys()]
+      .map((appId) => this.#store.refund(appId, mRefundId))
+      .find((r) => r !== undefined);
+    if (record?.status !== 'processing') {
+      throw new Error(`cannot finish refund ${mRefundId}: it is ${record?.status ?? 'unknown'}`);
+    }
+    if (status === 'failed' && record.outcome.type !== 'fail')
+      record.outcome = { type: 'fail', subReturnCode: 0 };
+    this.#endRefund(record, status);
+    return { ...record };
+  }
+
+  /** The refunds made for the order with this `app_trans_id`, oldest first (copies). */
+  refunds(appTransId: string): EmulatorRefund[] {
+    return this.#store.refundsOf(appTransId).map((r) => ({ ...r }));
+  }
+
   /** Makes the next call of `operation` misbehave; several faults apply to successive calls in order. */
   injectFault(operation: ApiOperation, fault: Fault): void {
     this.#faults[operation].push(fault);
@@ -349,6 +398,12 @@ export class ZaloPayEmulator {
 
   #now(): number {
     return this.#clock().getTime();
+  }
+
+  #endRefund(record: RefundRecord, status: 'done' | 'failed'): void {
+    if (record.status !== 'processing') return;
+    record.status = status;
+    this.#logger.info('emulator refund ended', { mRefundId: record.mRefundId, status });
   }
 
   #find(appTransId: string, action: string): OrderRecord {

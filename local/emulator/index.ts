@@ -3,6 +3,7 @@ export type { CallbackAttempt, CallbackMode } from './callbacks';
 export {
   type EmulatorOrder,
   type EmulatorOrderStatus,
+  type EmulatorRefund,
   EmulatorStateError,
   type Fault,
   type PayOptions,
@@ -11,3 +12,4 @@ export {
 } from './emulator';
 export type { EmulatorLogger } from './logger';
 export { type EmulatorServer, startEmulatorServer } from './server';
+export type { RefundOutcome } from './state';

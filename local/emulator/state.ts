@@ -31,8 +31,24 @@ export interface RefundRecord {
   amount: number;
   refundFeeAmount: number;
   description: string;
-  status: 'processing' | 'done';
+  /** `processing` until its delay has passed (or a test finishes it), then `done` or `failed`. */
+  status: 'processing' | 'done' | 'failed';
+  /** What happens when it stops processing. */
+  outcome: RefundOutcome;
+  /** The `refund_id`'s order: the app's transaction it refunds. */
+  appTransId: string;
 }
+
+/**
+ * How an accepted refund ends: `succeed` after the processing delay; `fail` after it, with a
+ * query_refund sub code (0, -13, -14 or -32, docs/zalopay-protocol.md §8.2); `hold` stays
+ * processing until a test finishes it; `immediate` answers 1 at once.
+ */
+export type RefundOutcome =
+  | { type: 'succeed' }
+  | { type: 'fail'; subReturnCode: 0 | -13 | -14 | -32 }
+  | { type: 'hold' }
+  | { type: 'immediate' };
 
 /** The order's status at `nowMs`, with "expired" for an unpaid order past its lifetime. */
 export const effectiveStatus = (order: OrderRecord, nowMs: number): OrderStatus | 'expired' =>
@@ -93,12 +109,17 @@ export class EmulatorStore {
     this.#refunds.set(key(refund.appId, refund.mRefundId), refund);
   }
 
-  /** What has been refunded or is being refunded from one payment. */
+  /** What has been refunded or is being refunded from one payment: every refund but failed ones. */
   refundedAmount(appId: number, zpTransId: string): number {
     let total = 0;
     for (const r of this.#refunds.values()) {
-      if (r.appId === appId && r.zpTransId === zpTransId) total += r.amount;
+      if (r.appId === appId && r.zpTransId === zpTransId && r.status !== 'failed') total += r.amount;
     }
     return total;
+  }
+
+  /** Every refund of the order with this `app_trans_id`, oldest first. */
+  refundsOf(appTransId: string): RefundRecord[] {
+    return [...this.#refunds.values()].filter((r) => r.appTransId === appTransId);
   }
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -6,14 +5,13 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isConditionalCheckFailed } from '../../shared/adapters/dynamodb/client';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/schema';
-import { ApiError, errorResponse, json } from '../../shared/adapters/http/errors';
 import type { WebhookSender } from '../../shared/adapters/webhook/sender';
 import type { Clock } from '../../shared/core/clock';
 import type { EventEnvelope } from '../../shared/core/events';
 import type { Log, Metrics } from '../../shared/core/observability';
+import type { DeadLetter, DeadLetters } from '../../shared/core/ports/dead-letters';
 import type { EventSink } from '../../shared/core/ports/events';
 import { afterFailedAttempt, type WebhookRetryPolicy } from '../../shared/core/webhooks';
 import { TaskTracker } from '../tasks';
@@ -46,8 +44,6 @@ export interface LocalWebhooksOptions {
   clock: Clock;
   log: Log;
   metrics: Metrics;
-  /** The `x-api-key` of the dead-letter routes: the merchant API key. */
-  merchantApiKey: string;
 }
 
 const keyOf = (eventId: string, state: State) => ({ [PK]: `${PREFIX}${eventId}`, [SK]: state });
@@ -63,9 +59,10 @@ const withoutKeys = (item: Record<string, unknown>): LocalDelivery => {
  * stack's queue (shared/core/webhooks.ts) run by timers. Each event is kept in the table as a
  * pending delivery until a receiver takes it, so with DATA_DIR a restart picks up what was
  * pending ({@link start}); a delivery whose retry window is over becomes a dead letter in the
- * table, listed and replayed (same event, same id) through the local routes of {@link handle}.
+ * table, listed and replayed (same event, same id) through the merchant's dead-letter routes
+ * (functions/dead-letters.ts), as the stack's SQS dead-letter queue is.
  */
-export class LocalWebhooks implements EventSink {
+export class LocalWebhooks implements EventSink, DeadLetters {
   readonly name = 'webhook';
   readonly #o: LocalWebhooksOptions;
   readonly #tasks = new TaskTracker();
@@ -102,9 +99,15 @@ export class LocalWebhooks implements EventSink {
     }
   }
 
-  /** The dead letters, oldest event first. */
-  async deadLetters(): Promise<LocalDelivery[]> {
-    return (await this.#list('DEAD')).sort((a, b) => a.event.createdAt.localeCompare(b.event.createdAt));
+  /** The dead letters, oldest event first, at most `limit`. */
+  async list(limit: number): Promise<DeadLetter[]> {
+    return (await this.#deadLetters()).slice(0, limit).map((dead) => ({
+      event: dead.event,
+      attempts: dead.attempts,
+      ...(dead.lastError !== undefined && { lastError: dead.lastError }),
+      firstAttemptAt: dead.firstAttemptAt,
+      deadLetteredAt: dead.at,
+    }));
   }
 
   /**
@@ -114,7 +117,7 @@ export class LocalWebhooks implements EventSink {
   async replay(eventIds?: readonly string[]): Promise<string[]> {
     const wanted = eventIds && new Set(eventIds);
     const replayed: string[] = [];
-    for (const dead of await this.deadLetters()) {
+    for (const dead of await this.#deadLetters()) {
       if (wanted && !wanted.has(dead.event.id)) continue;
       await this.#remove(dead.event.id, 'DEAD');
       await this.deliver(dead.event);
@@ -133,42 +136,8 @@ export class LocalWebhooks implements EventSink {
     await this.#tasks.close();
   }
 
-  /**
-   * The local routes under `/webhooks`, with the merchant's `x-api-key`:
-   * `GET /webhooks/dead-letters` lists them, `POST /webhooks/dead-letters/replay` replays them all
-   * or, with a body `{"ids":[…]}`, those named.
-   */
-  async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const send = (result: APIGatewayProxyStructuredResultV2): void => {
-      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body);
-    };
-    const fail = (error: ApiError) => send(errorResponse(error));
-    if (req.headers['x-api-key'] !== this.#o.merchantApiKey) {
-      return fail(new ApiError(401, 'UNAUTHORIZED', 'x-api-key is missing or wrong'));
-    }
-    if (path === '/dead-letters' && req.method === 'GET') {
-      return send(json(200, { deadLetters: await this.deadLetters() }));
-    }
-    if (path === '/dead-letters/replay' && req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      let ids: string[] | undefined;
-      try {
-        const body = text ? JSON.parse(text) : {};
-        if (
-          body.ids !== undefined &&
-          !(Array.isArray(body.ids) && body.ids.every((i: unknown) => typeof i === 'string'))
-        ) {
-          throw new TypeError('ids');
-        }
-        ids = body.ids;
-      } catch {
-        return fail(new ApiError(400, 'VALIDATION_FAILED', 'the body is {"ids":["<event id>",…]} or empty'));
-      }
-      return send(json(200, { replayed: await this.replay(ids) }));
-    }
-    return fail(new ApiError(404, 'NOT_FOUND', 'no such route'));
+  async #deadLetters(): Promise<LocalDelivery[]> {
+    return (await this.#list('DEAD')).sort((a, b) => a.event.createdAt.localeCompare(b.event.createdAt));
   }
 
   #attemptAfter(eventId: string, delayMs: number): void {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ORDER_STATUSES, type Order, type OrderStatus } from './orders/model';
-import { orderViewSchema, toOrderView } from './orders/view';
+import { ORDER_STATUSES, type Order, type OrderStatus, type Refund } from './orders/model';
+import { orderViewSchema, refundViewSchema, toOrderView, toRefundView } from './orders/view';
 import { described, isoTimestamp, lazySchema } from './schemas';
 
 /**
@@ -10,12 +10,22 @@ import { described, isoTimestamp, lazySchema } from './schemas';
  */
 
 /** `order.paid`, `order.expired`, …: the new status in lower case. */
-export type EventType = `order.${Lowercase<Exclude<OrderStatus, 'CREATING'>>}`;
+export type OrderEventType = `order.${Lowercase<Exclude<OrderStatus, 'CREATING'>>}`;
 
-/** Every event type: one per status an order can change to (CREATING is never one). */
-export const EVENT_TYPES = ORDER_STATUSES.filter((s) => s !== 'CREATING').map(
-  (s) => `order.${s.toLowerCase()}`,
-) as [EventType, ...EventType[]];
+/** A refund became final without changing the order's status (docs/events.md §2). */
+export const REFUND_EVENT_TYPES = ['refund.succeeded', 'refund.failed'] as const;
+export type RefundEventType = (typeof REFUND_EVENT_TYPES)[number];
+
+export type EventType = OrderEventType | RefundEventType;
+
+/**
+ * Every event type: one per status an order can change to (CREATING is never one), then one per
+ * final state of a refund.
+ */
+export const EVENT_TYPES = [
+  ...ORDER_STATUSES.filter((s) => s !== 'CREATING').map((s) => `order.${s.toLowerCase()}`),
+  ...REFUND_EVENT_TYPES,
+] as EventType[] as [EventType, ...EventType[]];
 
 /** An event's id (the webhook's `webhook-id`): its order and the order's version after the change. */
 export const eventIdSchema = /* @__PURE__ */ lazySchema(() =>
@@ -36,14 +46,27 @@ export const eventEnvelopeSchema = /* @__PURE__ */ lazySchema(() =>
     z.strictObject({
       id: eventIdSchema(),
       type: described(z.enum(EVENT_TYPES), {
-        description: "`order.` and the order's new status in lower case.",
+        description:
+          "`order.` and the order's new status in lower case; or, when a refund became final " +
+          '(`SUCCEEDED` or `FAILED`) without the status changing, `refund.succeeded` or `refund.failed`.',
       }),
       createdAt: isoTimestamp(
         "When the change happened: the order's `updatedAt`, never the time of a delivery.",
       ),
-      data: z.strictObject({ order: orderViewSchema() }),
+      data: z.strictObject({
+        order: orderViewSchema(),
+        refund: described(z.optional(refundViewSchema()), {
+          description:
+            'The refund that became final in this change: on `refund.succeeded` and `refund.failed`, ' +
+            'and on the `order.refunded` its success completed.',
+        }),
+      }),
     }),
-    { description: 'An order event (docs/events.md §2): one per status change a client can see.' },
+    {
+      description:
+        'An order event (docs/events.md §2): one per change a client can see, a status change or a ' +
+        'refund that became final.',
+    },
   ),
 );
 
@@ -61,22 +84,44 @@ export interface PushMessage {
 
 /**
  * The event for a change from `before` (undefined for a new order) to `after`, or undefined when
- * nothing a client can see changed: bookkeeping (the next check) and a new order still CREATING
- * make none.
+ * nothing a client can see changed: bookkeeping (the next check, a refund reserved or still
+ * processing) and a new order still CREATING make none. A change is one write, so it has one
+ * event and the event's id is the write's version: a status change is `order.<status>`; a refund
+ * that became final without one is `refund.succeeded` or `refund.failed`. The success that
+ * completes a full refund changes the status too, so it is one `order.refunded` carrying that
+ * refund.
  */
 export const eventOf = (
   before: Order | undefined,
   after: Order,
   publicBaseUrl: string,
 ): EventEnvelope | undefined => {
-  if (after.status === 'CREATING' || before?.status === after.status) return undefined;
+  if (after.status === 'CREATING') return undefined;
+  const refund = settledRefund(before, after);
+  let type: EventType;
+  if (before?.status !== after.status) type = `order.${after.status.toLowerCase()}` as OrderEventType;
+  else if (refund) type = refund.status === 'SUCCEEDED' ? 'refund.succeeded' : 'refund.failed';
+  else return undefined;
   return {
     id: eventId(after),
-    type: `order.${after.status.toLowerCase()}` as EventType,
+    type,
     createdAt: after.updatedAt,
-    data: { order: toOrderView(after, publicBaseUrl) },
+    data: { order: toOrderView(after, publicBaseUrl), ...(refund && { refund: toRefundView(refund) }) },
   };
 };
+
+const isFinal = (refund: Refund) => refund.status === 'SUCCEEDED' || refund.status === 'FAILED';
+
+/**
+ * The refund that became final between `before` and `after`. One write settles at most one refund
+ * (docs/state-machine.md §6); the first is taken should a write ever settle more.
+ */
+const settledRefund = (before: Order | undefined, after: Order): Refund | undefined =>
+  after.refunds?.find(
+    (refund) =>
+      isFinal(refund) &&
+      !before?.refunds?.some((earlier) => earlier.mRefundId === refund.mRefundId && isFinal(earlier)),
+  );
 
 /** The id of the event a write of `order` made: its order and version. */
 export const eventId = (order: Pick<Order, 'appTransId' | 'version'>): string =>

@@ -29,6 +29,13 @@ export type MetricName =
   /** Overdue checks the sweeper found and ran: normally none, each one a schedule that was lost. */
   | 'SweptOrders'
   | 'ZaloPayError'
+  | 'OrderCancelled'
+  | 'RefundRequested'
+  | 'RefundSucceeded'
+  | 'RefundFailed'
+  | 'RefundCheckRun'
+  | 'RefundUnresolved'
+  | 'OrderRefunded'
   /** An order event handed to every consumer (docs/events.md). */
   | 'OrderEventPublished'
   /** A consumer of an order event failed; the change feed retries the event. */
@@ -37,6 +44,12 @@ export type MetricName =
   /** One webhook attempt failed; another follows unless the retry window is over. */
   | 'WebhookFailed'
   | 'WebhookDeadLettered'
+  /** Orders a reconciliation run compared with ZaloPay (docs/reconciliation.md). */
+  | 'ReconciledOrders'
+  /** Orders whose amount, paid status or refunds differ from ZaloPay's: each one for a person. */
+  | 'ReconciliationMismatches'
+  /** Orders whose ZaloPay side a reconciliation run could not learn. */
+  | 'ReconciliationUnresolved'
   /** The buyer push's API key was renewed (its alarm fires when this stops). */
   | 'EventsKeyRenewed';
 

@@ -90,7 +90,10 @@ describe('the Lambda bundles', () => {
     async () => {
       expect([...bundles.keys()].sort()).toEqual([
         'callback',
+        'cancel-order',
         'create-order',
+        'create-refund',
+        'dead-letters',
         'events-key-renewer',
         'get-order',
         'list-reviews',
@@ -98,6 +101,9 @@ describe('the Lambda bundles', () => {
         'order-history',
         'pages',
         'qr',
+        'read-refunds',
+        'reconcile',
+        'reconciliations',
         'redirect',
         'status-check',
         'sweeper',
@@ -156,6 +162,7 @@ describe('the Lambda bundles', () => {
         code.includes('AWSEvents') && 'eventbridge',
         code.includes('AmazonSQS') && 'sqs',
         code.includes('UpdateApiKey') && 'appsync',
+        code.includes('AmazonS3') && 's3',
       ].filter(Boolean);
     };
     expect(Object.fromEntries([...bundles.keys()].map((name) => [name, clients(name)]))).toEqual(

@@ -54,6 +54,9 @@ const ALL: FunctionName[] = [
   'sync-order',
   'order-history',
   'list-reviews',
+  'create-refund',
+  'read-refunds',
+  'cancel-order',
   'redirect',
   'pages',
   'callback',
@@ -61,6 +64,8 @@ const ALL: FunctionName[] = [
   'sweeper',
   'order-events',
   'events-key-renewer',
+  'reconciliations',
+  'reconcile',
 ];
 /** What order-events' role may do besides its logs and traces. */
 const ORDER_EVENTS_PERMISSIONS = [
@@ -92,6 +97,7 @@ describe('cdk-nag (AwsSolutions)', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
@@ -152,6 +158,9 @@ describe('functions', () => {
       'sync-order': 256,
       'order-history': 256,
       'list-reviews': 256,
+      'create-refund': 512,
+      'read-refunds': 256,
+      'cancel-order': 256,
       redirect: 256,
       pages: 128,
       callback: 512,
@@ -159,6 +168,8 @@ describe('functions', () => {
       sweeper: 512,
       'order-events': 256,
       'events-key-renewer': 128,
+      reconciliations: 256,
+      reconcile: 512,
     });
     expect(Object.fromEntries(ALL.map((name) => [name, reserved(sandbox, name)]))).toEqual({
       'create-order': undefined,
@@ -222,6 +233,15 @@ describe('functions', () => {
       'sync-order': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       'order-history': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       'list-reviews': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      // Schedules the follow-up of a refund ZaloPay is still processing.
+      'create-refund': [
+        'TABLE_NAME',
+        'ZALOPAY_SECRET_ARN',
+        'STATUS_CHECK_SCHEDULE_GROUP',
+        'STATUS_CHECK_FUNCTION_ARN',
+      ],
+      'read-refunds': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      'cancel-order': ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       redirect: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
       pages: [],
       callback: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
@@ -235,15 +255,17 @@ describe('functions', () => {
       ],
       'order-events': [],
       'events-key-renewer': [],
+      reconciliations: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
+      reconcile: ['TABLE_NAME', 'ZALOPAY_SECRET_ARN'],
     });
     const s = sandbox;
     expect(s.resolve(envOf(s, 'get-order').TABLE_NAME)).toBe('<Orders/Table>');
     expect(s.resolve(envOf(s, 'callback').ZALOPAY_SECRET_ARN)).toBe('<ZaloPaySecret>');
     expect(s.resolve(envOf(production, 'callback').ZALOPAY_SECRET_ARN)).toBe(EXISTING_SECRET);
-    for (const name of ['create-order', 'sweeper'] as const) {
+    for (const name of ['create-order', 'create-refund', 'sweeper'] as const) {
       expect(s.resolve(envOf(s, name).STATUS_CHECK_FUNCTION_ARN)).toBe('<StatusCheck>.Arn');
     }
-    for (const name of ['create-order', 'status-check', 'sweeper'] as const) {
+    for (const name of ['create-order', 'create-refund', 'status-check', 'sweeper'] as const) {
       expect(envOf(s, name)).toMatchObject({
         STATUS_CHECK_SCHEDULE_GROUP: s.properties(idsOfType(s.json, 'AWS::Scheduler::ScheduleGroup')[0]!)
           .Name,
@@ -305,6 +327,22 @@ describe('IAM: each function may do what it needs and nothing else', () => {
     ['order-history', 'OrderHistory', () => [...read, `dynamodb:Query ${TABLE}`, SECRET]],
     // The reviews index only: no read of the table itself, no scan.
     ['list-reviews', 'ListReviews', () => [`dynamodb:Query ${indexArn(REVIEWS_INDEX.name)}`, SECRET]],
+    // The refund ledger is in the order item: a conditional PutItem, the idempotency record, and
+    // the schedule of a processing refund's follow-up.
+    [
+      'create-refund',
+      'CreateRefund',
+      (s) => [
+        `dynamodb:DeleteItem ${TABLE}`,
+        ...write,
+        `dynamodb:UpdateItem ${TABLE}`,
+        SECRET,
+        ...schedules(s),
+      ],
+    ],
+    ['read-refunds', 'ReadRefunds', () => [...read, SECRET]],
+    // No ZaloPay call (it has no cancel), no schedule: the order's own checks go on.
+    ['cancel-order', 'CancelOrder', () => [...write, SECRET]],
     ['redirect', 'Redirect', () => [...write, SECRET]],
     ['pages', 'Pages', () => []],
     ['callback', 'Callback', () => [...write, SECRET]],
@@ -446,7 +484,7 @@ describe('status checks: EventBridge Scheduler', () => {
 });
 
 describe('the table', () => {
-  it('is schema.ts: keys, the overdue-check and reviews indexes and their projections, TTL', () => {
+  it('is schema.ts: keys, the overdue-check, reviews and orders-by-day indexes and their projections, TTL', () => {
     expect(idsOfType(sandbox.json, 'AWS::DynamoDB::Table')).toHaveLength(1);
     sandbox.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -481,6 +519,14 @@ describe('the table', () => {
             ],
           },
         },
+        {
+          IndexName: 'orders-by-day',
+          KeySchema: [
+            { AttributeName: 'dayShard', KeyType: 'HASH' },
+            { AttributeName: 'dayOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
     });
@@ -512,17 +558,20 @@ describe('the HTTP API', () => {
       }),
     );
 
-  it('serves the routes of functions/routes.ts, each by its function (demo pages in sandbox)', () => {
+  it('serves the routes of functions/routes.ts, each by its function (demo pages in sandbox, the webhook ones with a webhook)', () => {
     const construct = (fn: string) =>
       fn.replace(/(^|-)([a-z])/g, (_: string, _d: string, c: string) => c.toUpperCase());
-    expect(routeTargets(sandbox)).toEqual(
-      Object.fromEntries(API_ROUTES.map((r) => [`${r.method} ${r.path}`, construct(r.function)])),
+    const targets = (routes: readonly (typeof API_ROUTES)[number][]) =>
+      Object.fromEntries(routes.map((r) => [`${r.method} ${r.path}`, construct(r.function)]));
+    expect(routeTargets(sandbox)).toEqual(targets(API_ROUTES.filter((r) => !r.webhook)));
+    expect(routeTargets(synthesize({ webhookUrl: 'https://shop.example/hooks' }))).toEqual(
+      targets(API_ROUTES),
     );
   });
 
   it('leaves the demo pages out in production unless asked for, but always serves the API document', () => {
     expect(Object.keys(routeTargets(production)).sort()).toEqual(
-      API_ROUTES.filter((r) => !r.demo)
+      API_ROUTES.filter((r) => !r.demo && !r.webhook)
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     );
@@ -664,7 +713,18 @@ describe('operations', () => {
     }
     const topic = idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]!;
     for (const alarm of alarms(sandbox)) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
-    expect(alarms(sandbox)).toHaveLength(14);
+    // The reconciliation's three (test/infra/reconciliation.test.ts) are among them.
+    expect(alarms(sandbox)).toHaveLength(15 + 3);
+  });
+
+  it('alarms on a refund still processing when its follow-ups end (47 h)', () => {
+    expect(metricAlarm(sandbox, 'RefundUnresolved')).toMatchObject({
+      Namespace: 'ZaloPayQR',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: idsOfType(sandbox.json, 'AWS::SNS::Topic')[0]! }],
+    });
   });
 
   it('alarms when a check is lost: a schedule not created, not delivered, or found overdue by the sweeper', () => {
@@ -716,6 +776,7 @@ describe('operations', () => {
       'DashboardUrl',
       'EventBusArn',
       'EventsRealtimeUrl',
+      'ReportsBucket',
       'SecretName',
     ]);
     expect(sandbox.resolve(outputs.ApiUrl!.Value)).toBe('<Api/Api>.ApiEndpoint');
@@ -900,6 +961,34 @@ describe('order events (docs/events.md)', () => {
       .map((a) => s.resolve(a.Dimensions[0].Value));
     expect(alarmed).toContain('<Events/WebhookDeadLetters>.QueueName');
     expect(s.nagViolations).toEqual([]);
+  });
+
+  it("with webhookUrl: the dead-letter routes' function reads and deletes dead letters, and sends to the delivery queue only", () => {
+    expect(sandbox.stack.functions['dead-letters']).toBeUndefined();
+    const s = withWebhook;
+    expect(s.permissionsOf(s.roleOf('dead-letters')).filter((p) => !/^(logs|xray):/.test(p))).toEqual(
+      [
+        'secretsmanager:GetSecretValue <ZaloPaySecret>',
+        ...['GetQueueAttributes', 'GetQueueUrl', 'SendMessage'].map(
+          (a) => `sqs:${a} <Events/WebhookDeliveries>.Arn`,
+        ),
+        ...[
+          'ChangeMessageVisibility',
+          'DeleteMessage',
+          'GetQueueAttributes',
+          'GetQueueUrl',
+          'ReceiveMessage',
+        ].map((a) => `sqs:${a} <Events/WebhookDeadLetters>.Arn`),
+      ].sort(),
+    );
+    expect(s.resolve(envOf(s, 'dead-letters').WEBHOOK_QUEUE_URL)).toBe('<Events/WebhookDeliveries>');
+    expect(s.resolve(envOf(s, 'dead-letters').WEBHOOK_DLQ_URL)).toBe('<Events/WebhookDeadLetters>');
+    const routes = (x: Synthesized) =>
+      idsOfType(x.json, 'AWS::ApiGatewayV2::Route').map((id) => x.properties(id).RouteKey as string);
+    expect(routes(s)).toEqual(
+      expect.arrayContaining(['GET /webhooks/dead-letters', 'POST /webhooks/dead-letters/replay']),
+    );
+    expect(routes(sandbox).filter((r) => r.includes('/webhooks'))).toEqual([]);
   });
 });
 

@@ -35,7 +35,14 @@ export const bundleStack = (
 };
 
 /** An AWS SDK client a bundle may hold. */
-export type SdkClient = 'dynamodb' | 'secrets-manager' | 'scheduler' | 'eventbridge' | 'sqs' | 'appsync';
+export type SdkClient =
+  | 'dynamodb'
+  | 'secrets-manager'
+  | 'scheduler'
+  | 'eventbridge'
+  | 'sqs'
+  | 'appsync'
+  | 's3';
 
 /**
  * The AWS SDK clients each function's bundle holds, and no other (test/infra/bundles.test.ts reads
@@ -43,12 +50,19 @@ export type SdkClient = 'dynamodb' | 'secrets-manager' | 'scheduler' | 'eventbri
  */
 export const SDK_CLIENTS: Record<FunctionName, readonly SdkClient[]> = {
   callback: ['dynamodb', 'secrets-manager'],
+  'cancel-order': ['dynamodb', 'secrets-manager'],
   'create-order': ['dynamodb', 'secrets-manager', 'scheduler'],
+  'create-refund': ['dynamodb', 'secrets-manager', 'scheduler'],
+  'dead-letters': ['secrets-manager', 'sqs'],
   'get-order': ['dynamodb', 'secrets-manager'],
   'list-reviews': ['dynamodb', 'secrets-manager'],
   'order-history': ['dynamodb', 'secrets-manager'],
   pages: [],
   qr: ['dynamodb'],
+  'read-refunds': ['dynamodb', 'secrets-manager'],
+  // The daily run writes its report to S3; the route answers it.
+  reconcile: ['dynamodb', 'secrets-manager', 's3'],
+  reconciliations: ['dynamodb', 'secrets-manager'],
   redirect: ['dynamodb', 'secrets-manager'],
   'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
   sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],
@@ -94,4 +108,5 @@ export const lambdaEnvironment = (): Record<string, string> => ({
   [AWS_ENV.webhookUrl]: 'https://shop.example/hooks',
   [AWS_ENV.webhookQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks',
   [AWS_ENV.webhookDeadLetterQueueUrl]: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/webhooks-dlq',
+  [AWS_ENV.reportsBucket]: 'zalopay-qr-reports',
 });

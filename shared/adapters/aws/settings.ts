@@ -37,6 +37,8 @@ export const AWS_ENV = {
   eventsRealtimeUrl: 'EVENTS_REALTIME_URL',
   eventsHost: 'EVENTS_HTTP_HOST',
   eventsApiKey: 'EVENTS_API_KEY',
+  /** The bucket the daily reconciliation writes its reports to (reconcile). */
+  reportsBucket: 'RECONCILIATION_BUCKET',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -51,6 +53,12 @@ const arn = (service: string) =>
 export const tableSettings = (env: Env): { tableName: string } => {
   const c = parseEnv(z.object({ [AWS_ENV.tableName]: z.string().check(z.minLength(3)) }), env);
   return { tableName: c[AWS_ENV.tableName] };
+};
+
+/** The bucket of the reconciliation reports. */
+export const reportsSettings = (env: Env): { bucket: string } => {
+  const c = parseEnv(z.object({ [AWS_ENV.reportsBucket]: z.string().check(z.minLength(3)) }), env);
+  return { bucket: c[AWS_ENV.reportsBucket] };
 };
 
 /** Where the ZaloPay keys and the merchant API key live, and how long a read is cached. */
@@ -141,6 +149,15 @@ export const webhookSettings = (
     queueUrl: c[AWS_ENV.webhookQueueUrl],
     deadLetterQueueUrl: c[AWS_ENV.webhookDeadLetterQueueUrl],
   };
+};
+
+/** The webhook's two queues, for the dead-letter routes (functions/dead-letters.ts). */
+export const webhookQueueSettings = (env: Env): { queueUrl: string; deadLetterQueueUrl: string } => {
+  const c = parseEnv(
+    z.object({ [AWS_ENV.webhookQueueUrl]: url, [AWS_ENV.webhookDeadLetterQueueUrl]: url }),
+    env,
+  );
+  return { queueUrl: c[AWS_ENV.webhookQueueUrl], deadLetterQueueUrl: c[AWS_ENV.webhookDeadLetterQueueUrl] };
 };
 
 /** The key events-key-renewer keeps valid. */

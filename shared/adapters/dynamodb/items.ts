@@ -1,5 +1,5 @@
 import type { Order } from '../../core/orders/model';
-import { DUE_CHECKS_INDEX, REVIEWS_INDEX, TABLE_KEYS } from './schema';
+import { DAY_INDEX, DUE_CHECKS_INDEX, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 /**
  * The order items of the single table, without any client: what the stores write and what the
@@ -21,6 +21,8 @@ const ADDRESSING = [
   DUE_CHECKS_INDEX.sortKey,
   REVIEWS_INDEX.partitionKey,
   REVIEWS_INDEX.sortKey,
+  DAY_INDEX.partitionKey,
+  DAY_INDEX.sortKey,
 ];
 
 type Item = Record<string, unknown>;

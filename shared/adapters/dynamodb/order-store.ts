@@ -6,8 +6,15 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type HistoryEntry, type Order, type OrderStatus, reviewSince } from '../../core/orders/model';
 import {
+  type HistoryEntry,
+  nextRefundCheck,
+  type Order,
+  type OrderStatus,
+  reviewSince,
+} from '../../core/orders/model';
+import {
+  type DayOrdersPage,
   type DueCheck,
   type DueChecksPage,
   InvalidCursorError,
@@ -15,9 +22,10 @@ import {
   type ReviewEntry,
   type ReviewPage,
 } from '../../core/ports/store';
+import { dayOfAppTransId } from '../../core/zalopay/ids';
 import { canonicalIso, type DynamoStoreOptions, isConditionalCheckFailed } from './client';
 import { isOrderKey, ORDER_SK, orderOfItem, orderPk, withoutAddressing } from './items';
-import { DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from './schema';
+import { DAY_INDEX, DAY_SHARDS, DUE_CHECKS_INDEX, DUE_SHARDS, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
@@ -40,6 +48,17 @@ export interface DynamoOrderStoreOptions extends DynamoStoreOptions {
 export const dueShardOf = (appTransId: string): string =>
   `DUE#${createHash('sha256').update(appTransId).digest().readUInt32BE(0) % DUE_SHARDS}`;
 
+const shardNumber = (appTransId: string, shards: number): number =>
+  createHash('sha256').update(appTransId).digest().readUInt32BE(0) % shards;
+
+/** The orders-by-day index partition of an order (undefined when its id starts with no day). */
+export const dayShardOf = (appTransId: string): string | undefined => {
+  const day = dayOfAppTransId(appTransId);
+  return day && `DAY#${day}#${shardNumber(appTransId, DAY_SHARDS)}`;
+};
+
+const dayShards = (day: string): string[] => Array.from({ length: DAY_SHARDS }, (_, n) => `DAY#${day}#${n}`);
+
 const ALL_DUE_SHARDS = Array.from({ length: DUE_SHARDS }, (_, n) => `DUE#${n}`);
 
 // A per-process sequence ahead of the random part keeps entries one writer appends with the same
@@ -50,6 +69,8 @@ const historySk = (at: string): string =>
 
 const toOrderItem = (order: Order): Item => {
   const reviewAt = reviewSince(order);
+  const dayShard = dayShardOf(order.appTransId);
+  const dueAt = order.nextCheck?.at ?? nextRefundCheck(order);
   return {
     ...order,
     // The marshaller tells a plain object by its `constructor` property, which a metadata key of
@@ -57,11 +78,14 @@ const toOrderItem = (order: Order): Item => {
     ...(order.metadata && { metadata: new Map(Object.entries(order.metadata)) }),
     [PK]: orderPk(order.appTransId),
     [SK]: ORDER_SK,
-    // Only orders awaiting a check carry the index keys, so the sparse index holds nothing else.
-    ...(order.nextCheck && {
+    // Only orders awaiting a check (their own or a refund's) carry the index keys, so the sparse
+    // index holds nothing else.
+    ...(dueAt && {
       [DUE_CHECKS_INDEX.partitionKey]: dueShardOf(order.appTransId),
-      [DUE_CHECKS_INDEX.sortKey]: canonicalIso(order.nextCheck.at),
+      [DUE_CHECKS_INDEX.sortKey]: canonicalIso(dueAt),
     }),
+    // Every order of a day, for reconciliation; its keys never change.
+    ...(dayShard && { [DAY_INDEX.partitionKey]: dayShard, [DAY_INDEX.sortKey]: order.appTransId }),
     // The same for the orders that wait for a person.
     ...(reviewAt && {
       [REVIEWS_INDEX.partitionKey]: REVIEWS_INDEX.queue,
@@ -234,6 +258,39 @@ export class DynamoOrderStore implements OrderStore {
     };
   }
 
+  async listOrdersOfDay(day: string, limit: number, after?: string): Promise<DayOrdersPage> {
+    if (limit < 1) return { appTransIds: [] };
+    // Each shard in id order from `after`; the first `limit` of the merge are the page.
+    const shards = await Promise.all(
+      dayShards(day).map(async (shard) => {
+        const ids: string[] = [];
+        let more = false;
+        for await (const page of this.#query(
+          {
+            IndexName: DAY_INDEX.name,
+            KeyConditionExpression: `#shard = :shard${after === undefined ? '' : ' AND #id > :after'}`,
+            ExpressionAttributeNames: {
+              '#shard': DAY_INDEX.partitionKey,
+              ...(after !== undefined && { '#id': DAY_INDEX.sortKey }),
+            },
+            ExpressionAttributeValues: { ':shard': shard, ...(after !== undefined && { ':after': after }) },
+            ScanIndexForward: true,
+          },
+          limit,
+        )) {
+          for (const item of page.Items ?? []) ids.push(item[DAY_INDEX.sortKey] as string);
+          more = page.LastEvaluatedKey !== undefined;
+          if (ids.length >= limit) break;
+        }
+        return { ids, more };
+      }),
+    );
+    const all = shards.flatMap((s) => s.ids).sort(compare);
+    const page = all.slice(0, limit);
+    const more = all.length > limit || shards.some((s) => s.more);
+    return { appTransIds: page, ...(more && page.length > 0 && { next: page.at(-1)! }) };
+  }
+
   /**
    * Up to `limit` due entries of one shard after `position`, oldest first, and whether the shard
    * may hold more: the merge never needs more than `limit` from any shard.
@@ -268,11 +325,13 @@ export class DynamoOrderStore implements OrderStore {
     let more = false;
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        const { appTransId, nextCheck } = item as Pick<Order, 'appTransId'> &
-          Required<Pick<Order, 'nextCheck'>>;
+        const { appTransId, nextCheck } = item as Pick<Order, 'appTransId' | 'nextCheck'>;
+        const dueAt = item[DUE_CHECKS_INDEX.sortKey] as string;
         entries.push({
-          dueAt: item[DUE_CHECKS_INDEX.sortKey] as string,
-          check: { appTransId, attempt: nextCheck.attempt, at: nextCheck.at },
+          dueAt,
+          check: nextCheck
+            ? { appTransId, attempt: nextCheck.attempt, at: nextCheck.at }
+            : { kind: 'refunds', appTransId, at: dueAt },
         });
       }
       more = page.LastEvaluatedKey !== undefined;

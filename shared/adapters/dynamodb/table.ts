@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { DUE_CHECKS_INDEX, REVIEWS_INDEX, TABLE_KEYS } from './schema';
+import { DAY_INDEX, DUE_CHECKS_INDEX, REVIEWS_INDEX, TABLE_KEYS } from './schema';
 
 /**
  * The table of `schema.ts` as a CreateTable request, for the local runtime and the tests (the CDK
@@ -16,6 +16,8 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
     { AttributeName: DUE_CHECKS_INDEX.sortKey, AttributeType: 'S' },
     { AttributeName: REVIEWS_INDEX.partitionKey, AttributeType: 'S' },
     { AttributeName: REVIEWS_INDEX.sortKey, AttributeType: 'S' },
+    { AttributeName: DAY_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: DAY_INDEX.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -37,6 +39,14 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
         { AttributeName: REVIEWS_INDEX.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...REVIEWS_INDEX.nonKeyAttributes] },
+    },
+    {
+      IndexName: DAY_INDEX.name,
+      KeySchema: [
+        { AttributeName: DAY_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: DAY_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     },
   ],
 });

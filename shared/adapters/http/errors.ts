@@ -1,6 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { OrderNotCancellableError } from '../../core/orders/cancel';
 import { OrderCreationError } from '../../core/orders/create';
+import { RefundRefusedError } from '../../core/orders/refund';
 import { described, lazySchema } from '../../core/schemas';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
 
@@ -29,6 +31,15 @@ export const API_ERRORS = {
   ORDER_NOT_PAYABLE: {
     status: [410],
     when: 'The order is not PENDING, has no order_url, or is past `expiresAt`: its QR is gone.',
+  },
+  ORDER_NOT_REFUNDABLE: { status: [409], when: 'A refund of an order that is not paid.' },
+  REFUND_EXCEEDS_REFUNDABLE: {
+    status: [409],
+    when: 'A refund of more than is left (every refund that has not failed counts); `refundableAmount` says how much is.',
+  },
+  ORDER_NOT_CANCELLABLE: {
+    status: [409],
+    when: 'A cancel of an order that is no longer open; `status` says where it is.',
   },
   PAYLOAD_TOO_LARGE: { status: [413], when: 'The body is over 64 KB (65,536 bytes of UTF-8).' },
   ZALOPAY_REJECTED: {
@@ -109,6 +120,17 @@ export const errorBodySchema = /* @__PURE__ */ lazySchema(() =>
         subReturnMessage: z.optional(
           described(z.string(), { description: "ZALOPAY_REJECTED: ZaloPay's sub_return_message." }),
         ),
+        refundableAmount: z.optional(
+          described(z.int(), {
+            description: 'REFUND_EXCEEDS_REFUNDABLE: how much can still be refunded (VND).',
+          }),
+        ),
+        status: z.optional(
+          described(z.string(), {
+            description: 'ORDER_NOT_CANCELLABLE: where the order is.',
+            examples: ['PAID'],
+          }),
+        ),
       }),
     }),
     { description: 'Every error answer: `{"error":{"code","message","details"}}` (docs/http-api.md §1).' },
@@ -120,7 +142,10 @@ export type ErrorBody = z.output<ReturnType<typeof errorBodySchema>>;
 
 /** The fields some codes add inside `error`. */
 export type ErrorExtra = Partial<
-  Pick<ErrorBody['error'], 'appTransId' | 'returnCode' | 'subReturnCode' | 'subReturnMessage'>
+  Pick<
+    ErrorBody['error'],
+    'appTransId' | 'returnCode' | 'subReturnCode' | 'subReturnMessage' | 'refundableAmount' | 'status'
+  >
 >;
 
 /** An error with its HTTP answer: thrown anywhere in a handler, answered by `httpErrors`. */
@@ -199,6 +224,20 @@ export const toApiError = (error: unknown): ApiError => {
     return new ApiError(inner.statusCode, inner.code, inner.message, {
       extra: { ...inner.extra, appTransId: error.appTransId },
     });
+  }
+  if (error instanceof RefundRefusedError) {
+    const { code, message } = error.refusal;
+    return new ApiError(
+      409,
+      code,
+      message,
+      error.refusal.code === 'REFUND_EXCEEDS_REFUNDABLE'
+        ? { extra: { refundableAmount: error.refusal.refundable } }
+        : {},
+    );
+  }
+  if (error instanceof OrderNotCancellableError) {
+    return new ApiError(409, 'ORDER_NOT_CANCELLABLE', error.message, { extra: { status: error.status } });
   }
   if (error instanceof ZaloPayRejectedError) {
     return new ApiError(502, 'ZALOPAY_REJECTED', 'ZaloPay refused the request', {

@@ -1,11 +1,20 @@
-import { type HistoryEntry, type Order, type OrderStatus, reviewSince } from '../../core/orders/model';
 import {
+  type HistoryEntry,
+  nextRefundCheck,
+  type Order,
+  type OrderStatus,
+  reviewSince,
+} from '../../core/orders/model';
+import {
+  type DayOrdersPage,
+  type DueCheck,
   type DueChecksPage,
   InvalidCursorError,
   type OrderStore,
   type ReviewEntry,
   type ReviewPage,
 } from '../../core/ports/store';
+import { dayOfAppTransId } from '../../core/zalopay/ids';
 
 /** An operation of the {@link OrderStore} port, as {@link InMemoryOrderStore} names it in its call log and faults. */
 export type OrderStoreOperation = keyof OrderStore;
@@ -13,7 +22,7 @@ export type OrderStoreOperation = keyof OrderStore;
 /** One call the code under test made to an {@link InMemoryOrderStore}. */
 export interface OrderStoreCall {
   operation: OrderStoreOperation;
-  /** The order it was about; absent for `listDueChecks` and `listReviews`. */
+  /** The order it was about; absent for `listDueChecks`, `listReviews` and `listOrdersOfDay`. */
   appTransId?: string;
 }
 
@@ -24,7 +33,7 @@ export type BeforeCall<Op extends OrderStoreOperation> = (
 
 interface StoredOrder {
   order: Order;
-  /** The due-checks index key: only set while the order has a `nextCheck`, as in the sparse index. */
+  /** The due-checks index key: only set while the order or a refund has a next check, as in the sparse index. */
   dueAt?: string;
   /** The reviews index key: only set while the order waits for a person. */
   reviewAt?: string;
@@ -212,13 +221,18 @@ export class InMemoryOrderStore implements OrderStore {
     const from = after === undefined ? undefined : decodePosition(after);
     const due = [...this.#orders.values()]
       .filter((o): o is Required<StoredOrder> => o.dueAt !== undefined && o.dueAt <= cutoff)
-      .map((o) => ({ dueAt: o.dueAt, appTransId: o.order.appTransId, nextCheck: o.order.nextCheck! }))
+      .map((o) => ({ dueAt: o.dueAt, appTransId: o.order.appTransId, nextCheck: o.order.nextCheck }))
       .filter((o) => !from || comparePosition(o, from) > 0)
       .sort(comparePosition);
     const page = due.slice(0, limit);
     const last = page.at(-1);
     return {
-      checks: page.map(({ appTransId, nextCheck }) => ({ appTransId, ...nextCheck })),
+      checks: page.map(
+        ({ appTransId, nextCheck, dueAt }): DueCheck =>
+          nextCheck
+            ? { appTransId, attempt: nextCheck.attempt, at: nextCheck.at }
+            : { kind: 'refunds', appTransId, at: dueAt },
+      ),
       ...(last && due.length > limit && { next: JSON.stringify([last.dueAt, last.appTransId]) }),
     };
   }
@@ -243,13 +257,24 @@ export class InMemoryOrderStore implements OrderStore {
     };
   }
 
+  async listOrdersOfDay(day: string, limit: number, after?: string): Promise<DayOrdersPage> {
+    await this.#enter('listOrdersOfDay', undefined, [day, limit, after]);
+    if (limit < 1) return { appTransIds: [] };
+    const all = [...this.#orders.keys()]
+      .filter((id) => dayOfAppTransId(id) === day && (after === undefined || compare(id, after) > 0))
+      .sort(compare);
+    const page = all.slice(0, limit);
+    return { appTransIds: page, ...(all.length > limit && { next: page.at(-1)! }) };
+  }
+
   /** Replaces the whole stored order, as a PutItem does: fields `order` lacks are gone. */
   #write(order: Order): void {
     const copy = stored(order);
     const reviewAt = reviewSince(copy);
+    const dueAt = copy.nextCheck?.at ?? nextRefundCheck(copy);
     this.#orders.set(copy.appTransId, {
       order: copy,
-      ...(copy.nextCheck && { dueAt: canonicalIso(copy.nextCheck.at) }),
+      ...(dueAt && { dueAt: canonicalIso(dueAt) }),
       ...(reviewAt && { reviewAt: canonicalIso(reviewAt) }),
     });
   }

@@ -55,7 +55,11 @@ export class EventBridgeStatusCheckScheduler implements StatusCheckScheduler {
 
   async schedule(check: ScheduledCheck): Promise<void> {
     const { client, groupName, targetArn, roleArn, deadLetterArn } = this.#options;
-    const request: StatusCheckRequest = { appTransId: check.appTransId, attempt: check.attempt };
+    const request: StatusCheckRequest = {
+      appTransId: check.appTransId,
+      attempt: check.attempt,
+      ...(check.mRefundId !== undefined && { mRefundId: check.mRefundId }),
+    };
     try {
       await client.send(
         new CreateScheduleCommand({

@@ -51,7 +51,11 @@ export class InProcessStatusCheckScheduler implements StatusCheckScheduler {
   async schedule(check: ScheduledCheck): Promise<void> {
     const name = scheduleName(check);
     if (this.#closed || this.#pending.has(name)) return;
-    const request: StatusCheckRequest = { appTransId: check.appTransId, attempt: check.attempt };
+    const request: StatusCheckRequest = {
+      appTransId: check.appTransId,
+      attempt: check.attempt,
+      ...(check.mRefundId !== undefined && { mRefundId: check.mRefundId }),
+    };
     this.#waitUntil(name, check.at.getTime(), () => this.#run(name, request, 0));
   }
 

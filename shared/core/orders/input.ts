@@ -199,3 +199,12 @@ export const newOrderSchema = (
         'characters and unknown fields are refused.',
     },
   );
+
+/** ZaloPay takes a refund description of at most 100 characters (docs/zalopay-protocol.md §8.1). */
+const REFUND_DESCRIPTION_MAX = 100;
+
+/** A `POST /orders/{appTransId}/refunds` body (docs/http-api.md §5): VND, and an optional reason. */
+export const newRefundSchema = z.strictObject({
+  amount: integer(1, Number.MAX_SAFE_INTEGER),
+  description: z.optional(text(REFUND_DESCRIPTION_MAX)),
+});

@@ -48,10 +48,14 @@ export type ReviewReason = z.output<ReturnType<typeof reviewReasonSchema>>;
 export const needsReview = (order: Pick<Order, 'status' | 'review'>): boolean =>
   order.status === 'REVIEW' || order.review?.reason === 'PAID_AFTER_CLOSE';
 
-/** Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route. */
+/**
+ * Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route,
+ * `reconciliation` a reconciliation run (docs/reconciliation.md §1).
+ */
 export const triggerSchema = /* @__PURE__ */ lazySchema(() =>
-  described(z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant']), {
-    description: 'Who or what caused the change; `merchant` is the sync route.',
+  described(z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant', 'reconciliation']), {
+    description:
+      'Who or what caused the change; `merchant` is the sync route, `reconciliation` the daily reconciliation.',
   }),
 );
 export type Trigger = z.output<ReturnType<typeof triggerSchema>>;
@@ -154,7 +158,15 @@ export interface Order {
   settledBy?: 'callback' | 'query';
   review?: { reason: ReviewReason };
   failure?: Failure;
+  /** VND refunded so far: the sum of the SUCCEEDED refunds (docs/state-machine.md §6). */
   refundedAmount: number;
+  /** The refund ledger, oldest first (docs/state-machine.md §6). Absent until the first refund. */
+  refunds?: readonly Refund[];
+  /**
+   * Why we closed the order ourselves: `CANCELLED` by the merchant (an EXPIRED order). Its checks
+   * go on until ZaloPay confirms it was not paid (docs/state-machine.md §7).
+   */
+  closedReason?: 'CANCELLED';
   /** The next status check while unsettled: the sweeper finds overdue ones by `at`. */
   nextCheck?: { attempt: number; at: string };
   /**
@@ -165,13 +177,59 @@ export interface Order {
 }
 
 /**
+ * Where one refund stands (docs/state-machine.md §6): RESERVED before ZaloPay is asked, PROCESSING
+ * while ZaloPay has not said (or did not answer), then SUCCEEDED or FAILED. Only FAILED releases
+ * the amount it holds.
+ */
+export type RefundStatus = 'RESERVED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+
+/** One refund in the order's ledger. */
+export interface Refund {
+  /** Our `m_refund_id`: `yymmdd_<appId>_<unique>` (docs/zalopay-protocol.md §8.1). */
+  mRefundId: string;
+  /** VND. */
+  amount: number;
+  /** NFC-normalised, as signed and sent. */
+  description: string;
+  status: RefundStatus;
+  /** SHA-256 of the request's Idempotency-Key: the same key never makes a second refund. */
+  keyHash: string;
+  createdAt: string;
+  updatedAt: string;
+  /** ZaloPay's `refund_id`, once it has given one. */
+  refundId?: string;
+  /** ZaloPay's last codes about this refund. */
+  result?: Failure;
+  /** The next `query_refund` while PROCESSING; the sweeper finds overdue ones. */
+  nextCheck?: { attempt: number; at: string };
+}
+
+/** Statuses whose refunds still hold their amount: every one but FAILED. */
+export const holdsAmount = (refund: Pick<Refund, 'status'>): boolean => refund.status !== 'FAILED';
+
+/** The earliest next check among the order's refunds, if any is planned. */
+export const nextRefundCheck = (order: Pick<Order, 'refunds'>): string | undefined =>
+  (order.refunds ?? [])
+    .map((r) => r.nextCheck?.at)
+    .filter((at): at is string => at !== undefined)
+    .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+
+/**
+ * Whether the order still needs status checks: unsettled, or cancelled by us and not yet
+ * confirmed unpaid by ZaloPay (it keeps its `nextCheck` until then).
+ */
+export const needsChecks = (order: Pick<Order, 'status' | 'closedReason' | 'nextCheck'>): boolean =>
+  isUnsettled(order.status) ||
+  (order.status === 'EXPIRED' && order.closedReason === 'CANCELLED' && order.nextCheck !== undefined);
+
+/**
  * One line of an order's append-only history: something ZaloPay told us, and what it did. Stored as
  * it is and answered as it is by `GET /orders/{appTransId}/history`.
  */
 export const historyEntrySchema = /* @__PURE__ */ lazySchema(() =>
   z.strictObject({
     at: isoTimestamp('When it was recorded.'),
-    kind: described(z.enum(['CREATE', 'CALLBACK', 'QUERY', 'REDIRECT', 'REFUND']), {
+    kind: described(z.enum(['CREATE', 'CALLBACK', 'QUERY', 'REDIRECT', 'REFUND', 'REFUND_QUERY', 'CANCEL']), {
       description: 'What was observed.',
     }),
     trigger: z.optional(

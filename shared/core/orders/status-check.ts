@@ -6,7 +6,8 @@ import { ZaloPayError, ZaloPayRejectedError } from '../zalopay/errors';
 import type { QueryOrderResult, ZaloPayGateway } from '../zalopay/types';
 import { type Applied, applyEvent, countSettlement, failureOf, outcomeOf } from './apply';
 import { type CheckPolicy, eventFromQuery, nextCheck, queryEvidence } from './checks';
-import { isUnsettled, type Order } from './model';
+import { needsChecks, type Order } from './model';
+import { checkDueRefunds } from './refund';
 
 export interface StatusCheckDeps {
   store: OrderStore;
@@ -44,7 +45,7 @@ export const checkStatus = async (
     deps.log.warn('status check for an unknown order', { appTransId, trigger: trigger.kind });
     return undefined;
   }
-  if (!isUnsettled(order.status)) return order;
+  if (!needsChecks(order)) return order;
   const attempt = 'attempt' in trigger ? trigger.attempt : undefined;
   if (attempt !== undefined && order.nextCheck && attempt < order.nextCheck.attempt) return order;
 
@@ -77,7 +78,7 @@ export const checkStatus = async (
     }
   }
   const current = applied && applied.outcome !== 'NOT_FOUND' ? applied.order : order;
-  if (attempt === undefined || !isUnsettled(current.status)) return current;
+  if (attempt === undefined || !needsChecks(current)) return current;
   return scheduleFollowUp(deps, current, attempt, trigger.kind);
 };
 
@@ -176,9 +177,10 @@ export interface SweepResult {
 
 /**
  * Runs every check overdue by more than `graceSeconds` when the sweep starts (its schedule was
- * lost, throttled or never created), page after page, `concurrency` at a time, until none is
- * left or `remainingMs()` falls to `reserveMs`. Reading goes on past each page, so a check that
- * fails, or an entry that needs no check, is met once per sweep and never holds it up.
+ * lost, throttled or never created): orders' status checks and refunds' follow-ups (and
+ * reservations whose refund call never reported back), page after page, `concurrency` at a time,
+ * until none is left or `remainingMs()` falls to `reserveMs`. Reading goes on past each page, so a
+ * check that fails, or an entry that needs no check, is met once per sweep and never holds it up.
  */
 export const sweepOverdueChecks = async (
   deps: StatusCheckDeps,
@@ -208,7 +210,8 @@ export const sweepOverdueChecks = async (
       const check = next.value;
       result.checked++;
       try {
-        await checkStatus(deps, check.appTransId, { kind: 'sweeper', attempt: check.attempt });
+        if (check.kind === 'refunds') await checkDueRefunds(deps, check.appTransId, cutoff);
+        else await checkStatus(deps, check.appTransId, { kind: 'sweeper', attempt: check.attempt });
       } catch (error) {
         result.failed++;
         deps.log.error('sweeper check failed', { appTransId: check.appTransId, error });

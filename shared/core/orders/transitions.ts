@@ -1,5 +1,5 @@
 import type { Cause, Failure, Order } from './model';
-import { isUnsettled, withTransition } from './model';
+import { isUnsettled, needsChecks, withTransition } from './model';
 
 /**
  * Everything that can happen to an order, as facts already verified by the caller. Every event
@@ -25,6 +25,11 @@ export type OrderEvent =
   | { type: 'EXPIRED'; cause: Cause }
   /** No final answer before the 48 h query window closes: a person must look. */
   | { type: 'UNRESOLVED'; cause: Cause }
+  /**
+   * The merchant closes an unpaid order (ZaloPay v2 has no cancel): EXPIRED with `closedReason`
+   * CANCELLED at once, its checks going on until ZaloPay confirms it was not paid.
+   */
+  | { type: 'CANCELLED'; cause: Cause }
   /** ZaloPay signed a callback for the order that we cannot read: a person must look. */
   | { type: 'CALLBACK_UNREADABLE'; cause: Cause }
   /** The next status check was arranged (bookkeeping: no status change, so no record). */
@@ -54,7 +59,7 @@ export const decide = (order: Order, event: OrderEvent, now: Date): Decision => 
   /** A status change: new version, new updatedAt, its record, and no more checks once settled. */
   const move = (patch: Patch, cause: Cause): Decision => {
     const next: Order = { ...order, ...patch, version: order.version + 1, updatedAt: at };
-    if (!isUnsettled(next.status)) delete next.nextCheck;
+    if (!needsChecks(next)) delete next.nextCheck;
     if (patch.review === undefined && 'review' in patch) delete next.review;
     next.transitions = withTransition(order.transitions, {
       at,
@@ -66,6 +71,14 @@ export const decide = (order: Order, event: OrderEvent, now: Date): Decision => 
     });
     return { kind: 'change', order: next };
   };
+
+  /** A cancelled order that ZaloPay has just confirmed unpaid: its checks end (bookkeeping). */
+  const closeConfirmed = (): Decision => {
+    const next: Order = { ...order, version: order.version + 1 };
+    delete next.nextCheck;
+    return { kind: 'change', order: next };
+  };
+  const awaitingClose = !isUnsettled(order.status) && needsChecks(order);
 
   switch (event.type) {
     case 'CREATE_ACCEPTED':
@@ -89,16 +102,25 @@ export const decide = (order: Order, event: OrderEvent, now: Date): Decision => 
       return paid(order, event, (patch) => move(patch, event.cause));
 
     case 'QUERY_FAILED':
+      if (awaitingClose) return closeConfirmed();
       if (!isUnsettled(order.status)) return IGNORE;
       return event.failure.subReturnCode === -54
         ? move({ status: 'EXPIRED' }, event.cause)
         : move({ status: 'FAILED', failure: event.failure }, event.cause);
 
     case 'EXPIRED':
+      if (awaitingClose) return closeConfirmed();
       return isUnsettled(order.status) ? move({ status: 'EXPIRED' }, event.cause) : IGNORE;
 
-    case 'UNRESOLVED':
+    case 'CANCELLED':
+      if (order.status === 'EXPIRED' && order.closedReason === 'CANCELLED') return DUPLICATE;
+      // nextCheck stays: the checks go on until ZaloPay confirms the order was not paid.
       return isUnsettled(order.status)
+        ? move({ status: 'EXPIRED', closedReason: 'CANCELLED' }, event.cause)
+        : IGNORE;
+
+    case 'UNRESOLVED':
+      return needsChecks(order)
         ? move({ status: 'REVIEW', review: { reason: 'UNRESOLVED' } }, event.cause)
         : IGNORE;
 
@@ -110,7 +132,7 @@ export const decide = (order: Order, event: OrderEvent, now: Date): Decision => 
         : move({ status: 'REVIEW', review: { reason: 'UNREADABLE_CALLBACK' } }, event.cause);
 
     case 'CHECK_SCHEDULED':
-      if (!isUnsettled(order.status)) return IGNORE;
+      if (!needsChecks(order)) return IGNORE;
       // Bookkeeping, not a change a client can see: the version moves, updatedAt does not.
       return { kind: 'change', order: { ...order, version: order.version + 1, nextCheck: event.next } };
   }

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { described, isoTimestamp, lazySchema } from '../schemas';
-import { type Order, orderStatusSchema, reviewReasonSchema } from './model';
+import { describeCode } from '../zalopay/codes';
+import { type Order, orderStatusSchema, type Refund, reviewReasonSchema } from './model';
+import { paidAmountOf, refundableAmount } from './refunds';
 
 /** The fields both views share, built with them (they are one schema each in the API document). */
 const viewFields = /* @__PURE__ */ lazySchema(() => {
@@ -61,7 +63,14 @@ export const orderViewSchema = /* @__PURE__ */ lazySchema(() =>
           { description: 'Why the order needs a person, when it does.' },
         ),
       ),
-      refundedAmount: described(z.int().check(z.nonnegative()), { description: 'VND refunded so far.' }),
+      closedReason: z.optional(
+        described(z.literal('CANCELLED'), {
+          description: 'Why we closed the order ourselves: CANCELLED by the merchant (status EXPIRED).',
+        }),
+      ),
+      refundedAmount: described(z.int().check(z.nonnegative()), {
+        description: 'VND refunded so far: the sum of the SUCCEEDED refunds.',
+      }),
     }),
     {
       description:
@@ -128,6 +137,7 @@ export const toOrderView = (order: Order, publicBaseUrl: string): OrderView => (
   ...(order.paidAt ? { paidAt: order.paidAt } : {}),
   ...(order.settledBy ? { settledBy: order.settledBy } : {}),
   ...(order.review ? { review: { reason: order.review.reason } } : {}),
+  ...(order.closedReason ? { closedReason: order.closedReason } : {}),
   refundedAmount: order.refundedAmount,
 });
 
@@ -144,4 +154,105 @@ export const toCreatedOrderView = (order: Order, publicBaseUrl: string): Created
   createdAt: order.createdAt,
   expiresAt: order.expiresAt,
   statusCheckAt: order.nextCheck?.at ?? null,
+});
+
+const refundStatusSchema = /* @__PURE__ */ lazySchema(() =>
+  described(z.enum(['RESERVED', 'PROCESSING', 'SUCCEEDED', 'FAILED']), {
+    description:
+      'RESERVED before ZaloPay is asked, PROCESSING while ZaloPay has not said (or did not answer), then ' +
+      'SUCCEEDED or FAILED (final). Only FAILED gives its amount back.',
+  }),
+);
+
+/** One refund as the merchant sees it (docs/http-api.md §5). */
+export const refundViewSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      mRefundId: described(z.string(), {
+        description: "Our m_refund_id: yymmdd (Vietnam), '_', the app id, '_', random characters.",
+        examples: ['261128_2553_4kTq9ZbX2mLp7RvN3sWc'],
+      }),
+      amount: viewFields().amount,
+      description: described(z.string(), {
+        description: 'The reason ZaloPay records.',
+        examples: ['Hoàn tiền'],
+      }),
+      status: refundStatusSchema(),
+      refundId: z.optional(described(z.string(), { description: "ZaloPay's refund_id, once given." })),
+      createdAt: isoTimestamp('When the refund was requested.'),
+      updatedAt: isoTimestamp('When it last changed.'),
+      failure: z.optional(
+        described(
+          z.strictObject({
+            returnCode: z.int(),
+            subReturnCode: z.optional(z.int()),
+            subReturnMessage: z.optional(z.string()),
+            name: z.optional(z.string()),
+            meaning: z.optional(z.string()),
+            retryable: described(z.boolean(), { description: 'Whether a new refund may work later.' }),
+          }),
+          { description: "ZaloPay's codes when it failed, with their documented meaning." },
+        ),
+      ),
+      nextCheckAt: z.optional(isoTimestamp('When the next query_refund runs, while not final.')),
+    }),
+    { description: 'One refund of an order.' },
+  ),
+);
+export type RefundView = z.output<ReturnType<typeof refundViewSchema>>;
+
+/** `GET /orders/{appTransId}/refunds`: the ledger and its totals. */
+export const refundsViewSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      appTransId: viewFields().appTransId,
+      status: orderStatusSchema(),
+      paidAmount: viewFields().amount,
+      refundedAmount: viewFields().amount,
+      refundableAmount: described(z.int().check(z.nonnegative()), {
+        description: 'What can still be refunded: paid minus every refund that has not failed.',
+      }),
+      refunds: z.array(refundViewSchema()),
+    }),
+    { description: "An order's refund ledger, oldest first." },
+  ),
+);
+export type RefundsView = z.output<ReturnType<typeof refundsViewSchema>>;
+
+export const toRefundView = (refund: Refund): RefundView => {
+  const result = refund.result;
+  const detail = result?.subReturnCode ?? result?.returnCode;
+  const code =
+    detail === undefined
+      ? undefined
+      : (describeCode('refund', detail) ?? describeCode('query_refund', detail));
+  return {
+    mRefundId: refund.mRefundId,
+    amount: refund.amount,
+    description: refund.description,
+    status: refund.status,
+    ...(refund.refundId !== undefined && { refundId: refund.refundId }),
+    createdAt: refund.createdAt,
+    updatedAt: refund.updatedAt,
+    ...(refund.status === 'FAILED' &&
+      result && {
+        failure: {
+          returnCode: result.returnCode,
+          ...(result.subReturnCode !== undefined && { subReturnCode: result.subReturnCode }),
+          ...(result.subReturnMessage && { subReturnMessage: result.subReturnMessage }),
+          ...(code && { name: code.name, meaning: code.meaning }),
+          retryable: code?.retryable ?? false,
+        },
+      }),
+    ...(refund.nextCheck && { nextCheckAt: refund.nextCheck.at }),
+  };
+};
+
+export const toRefundsView = (order: Order): RefundsView => ({
+  appTransId: order.appTransId,
+  status: order.status,
+  paidAmount: order.zpTransId === undefined ? 0 : paidAmountOf(order),
+  refundedAmount: order.refundedAmount,
+  refundableAmount: refundableAmount(order),
+  refunds: (order.refunds ?? []).map(toRefundView),
 });

@@ -2,6 +2,8 @@
 export interface StatusCheckRequest {
   appTransId: string;
   attempt: number;
+  /** Set for the follow-up of one refund (`query_refund`) rather than of the order's payment. */
+  mRefundId?: string;
 }
 
 export interface ScheduledCheck extends StatusCheckRequest {
@@ -15,4 +17,7 @@ export interface StatusCheckScheduler {
 }
 
 /** The deterministic schedule name for one attempt on one order, so a retry never creates two. */
-export const scheduleName = (check: StatusCheckRequest): string => `zp-${check.appTransId}-${check.attempt}`;
+export const scheduleName = (check: StatusCheckRequest): string =>
+  check.mRefundId === undefined
+    ? `zp-${check.appTransId}-${check.attempt}`
+    : `zpr-${check.mRefundId}-${check.attempt}`;

@@ -8,12 +8,14 @@ import {
 } from '../orders/model';
 import { described, isoTimestamp, lazySchema } from '../schemas';
 
-/** A scheduled status check that is due, as found by the overdue-check index. */
-export interface DueCheck {
-  appTransId: string;
-  attempt: number;
-  at: string;
-}
+/**
+ * A scheduled check that is due, as found by the overdue-check index: the order's status check
+ * (with its attempt), or (`kind: 'refunds'`) the follow-up of a refund of a paid order, which reads
+ * the order to find which of its refunds are due.
+ */
+export type DueCheck =
+  | { kind?: undefined; appTransId: string; attempt: number; at: string }
+  | { kind: 'refunds'; appTransId: string; at: string };
 
 /** One page of due checks, and where the next one starts. */
 export interface DueChecksPage {
@@ -22,6 +24,13 @@ export interface DueChecksPage {
    * Opaque: pass it to `listDueChecks` for the next page. Absent when nothing is left; a full
    * page may carry one even then (the next page is empty).
    */
+  next?: string;
+}
+
+/** One page of a day's orders, in id order. */
+export interface DayOrdersPage {
+  appTransIds: string[];
+  /** The last id of this page, to pass as `after` for the next; absent when nothing is left. */
   next?: string;
 }
 
@@ -78,10 +87,11 @@ export interface OrderStore {
   /** Oldest first. */
   history(appTransId: string): Promise<HistoryEntry[]>;
   /**
-   * Unsettled orders whose next check is due at or before `now` (ISO), oldest first, at most
-   * `limit` per page (equal times by id within a page). `after` is the `next` of the previous
-   * page: reading goes on past what it returned, so checks that fail, or entries that need no
-   * check, never come back within one pass (docs/scheduling.md §4).
+   * Orders whose next check (an unsettled order's, else the earliest of its refunds') is due at or
+   * before `now` (ISO), oldest first, at most `limit` per page (equal times by id within a page).
+   * `after` is the `next` of the previous page: reading goes on past what it returned, so checks
+   * that fail, or entries that need no check, never come back within one pass
+   * (docs/scheduling.md §4).
    */
   listDueChecks(now: string, limit: number, after?: string): Promise<DueChecksPage>;
   /**
@@ -89,6 +99,12 @@ export interface OrderStore {
    * where `cursor` left off. Throws InvalidCursorError for a cursor it never gave out.
    */
   listReviews(options: { limit: number; cursor?: string }): Promise<ReviewPage>;
+  /**
+   * The ids of the orders of a Vietnam day (`yymmdd`, the prefix of their ids), in id order, at
+   * most `limit` per page, after the id `after` (any id: a reader may stop mid-page and go on from
+   * the last id it handled). From an index, never a table scan (docs/reconciliation.md §2).
+   */
+  listOrdersOfDay(day: string, limit: number, after?: string): Promise<DayOrdersPage>;
 }
 
 /** A stored answer to replay for a repeated Idempotency-Key. */

@@ -67,6 +67,7 @@ const BY_OPERATION: Record<ZaloPayOperation, Record<number, ZaloPayCode>> = {
     [-1343]: code('MONTHLY_LIMIT', 'the buyer reached a monthly spending limit', false),
   },
   refund: {
+    [2]: code('REFUND_PROCESSING', 'the refund is being processed: follow it with query_refund', true),
     [-13]: code('REFUND_EXPIRED', 'refund window closed or timestamp stale', false),
     [-14]: code('INVALID_AMOUNT', 'refund amount is not valid', false),
     [-23]: code('DUPLICATE_M_REFUND_ID', 'm_refund_id was already used', false),
@@ -76,6 +77,8 @@ const BY_OPERATION: Record<ZaloPayOperation, Record<number, ZaloPayCode>> = {
     [-101]: code('TRANSACTION_NOT_EXIST', 'ZaloPay has no such zp_trans_id', false),
   },
   query_refund: {
+    [0]: code('REFUND_FAILED', 'the refund failed', false),
+    [2]: code('REFUND_PROCESSING', 'the refund is being processed: keep polling', true),
     [-1]: code('REFUND_PENDING', 'the refund waits for ZaloPay operations', true),
     [-13]: code('REFUND_EXPIRED', 'refund window closed or timestamp stale', false),
     [-14]: code('INVALID_AMOUNT', 'refund amount is not valid', false),

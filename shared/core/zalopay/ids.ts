@@ -12,6 +12,41 @@ export const vnDate = (now: Date): string => {
   return `${yy}${mm}${dd}`;
 };
 
+/** A calendar day as the API and the reports name it: `yyyy-mm-dd`. */
+export const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The `yymmdd` prefix of the `app_trans_id`s of a Vietnam day given as `yyyy-mm-dd`, or undefined
+ * when it is no real date of this century (ZaloPay's ids carry a two-digit year).
+ */
+export const vnDayPrefix = (day: string): string | undefined => {
+  const match = DAY_PATTERN.exec(day);
+  if (!match) return undefined;
+  const [, year, month, date] = match as unknown as [string, string, string, string];
+  const time = Date.UTC(Number(year), Number(month) - 1, Number(date));
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== day) return undefined;
+  if (year < '2000' || year > '2099') return undefined;
+  return `${year.slice(2)}${month}${date}`;
+};
+
+/** The `yymmdd` day an `app_trans_id` belongs to, when it starts with one (orphan ids may not). */
+export const dayOfAppTransId = (appTransId: string): string | undefined => {
+  const prefix = /^(\d{6})_/.exec(appTransId)?.[1];
+  return prefix && vnDayPrefix(`20${prefix.slice(0, 2)}-${prefix.slice(2, 4)}-${prefix.slice(4)}`)
+    ? prefix
+    : undefined;
+};
+
+/** The Vietnam day (`yyyy-mm-dd`) `days` days before the one at `now`: `1` is yesterday. */
+export const vnDayBefore = (now: Date, days: number): string =>
+  new Date(now.getTime() + VN_OFFSET_MS - days * 86_400_000).toISOString().slice(0, 10);
+
+/** The instants a Vietnam day (`yyyy-mm-dd`) spans: from its midnight (GMT+7) to the next, exclusive. */
+export const vnDaySpan = (day: string): { start: Date; end: Date } => {
+  const start = new Date(`${day}T00:00:00+07:00`);
+  return { start, end: new Date(start.getTime() + 86_400_000) };
+};
+
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** `length` characters of [0-9A-Za-z] from a CSPRNG, without modulo bias. */

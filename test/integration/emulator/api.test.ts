@@ -474,6 +474,56 @@ describe('ZaloPay emulator API', () => {
       expect((await postForm(api('refund'), long)).json.sub_return_code).toBe(-401);
     });
 
+    describe('planned outcomes', () => {
+      const refundOf = (id: string, amount: number) =>
+        postForm(
+          api('refund'),
+          refundFields({ mRefundId: id, zpTransId: ZP_TRANS_ID, amount, timestamp: VECTOR_TIME }),
+        );
+      const queryOf = async (id: string) =>
+        (await postForm(api('query_refund'), queryRefundFields(id, VECTOR_TIME))).json;
+
+      beforeEach(async () => {
+        await server.close();
+        server = await startEmulator({ clock: time.clock, refundDelayMs: 5 });
+        await paidTv5();
+      });
+
+      it('a failing refund answers query_refund 2 with its sub code, and frees its amount', async () => {
+        server.emulator.planRefund({ type: 'fail', subReturnCode: -32 });
+        expect((await refundOf('240101_2553_f', 50000)).json.return_code).toBe(3);
+        await server.emulator.idle();
+        expect(await queryOf('240101_2553_f')).toMatchObject({ return_code: 2, sub_return_code: -32 });
+        expect(server.emulator.order('240101_123456')?.refundedAmount).toBe(0);
+        // The failed m_refund_id stays taken; the amount can be refunded under a new one.
+        expect((await refundOf('240101_2553_f', 50000)).json.sub_return_code).toBe(-23);
+        expect((await refundOf('240101_2553_g', 50000)).json.return_code).toBe(3);
+      });
+
+      it('a held refund stays processing until finished, and counts against the amount meanwhile', async () => {
+        server.emulator.planRefund({ type: 'hold' });
+        expect((await refundOf('240101_2553_h', 40000)).json.return_code).toBe(3);
+        await server.emulator.idle();
+        expect(await queryOf('240101_2553_h')).toMatchObject({ return_code: 3, sub_return_code: 2 });
+        expect((await refundOf('240101_2553_i', 10001)).json.sub_return_code).toBe(-14);
+        server.emulator.finishRefund('240101_2553_h', 'done');
+        expect(await queryOf('240101_2553_h')).toMatchObject({ return_code: 1 });
+        expect(() => server.emulator.finishRefund('240101_2553_h', 'failed')).toThrow(/it is done/);
+      });
+
+      it('an immediate refund answers 1 at once', async () => {
+        server.emulator.planRefund({ type: 'immediate' });
+        expect((await refundOf('240101_2553_n', 1000)).json).toMatchObject({
+          return_code: 1,
+          sub_return_code: 1,
+        });
+        expect(await queryOf('240101_2553_n')).toMatchObject({ return_code: 1 });
+        expect(server.emulator.refunds('240101_123456')).toEqual([
+          expect.objectContaining({ mRefundId: '240101_2553_n', amount: 1000, status: 'done' }),
+        ]);
+      });
+    });
+
     it('answers query_refund -101 for an unknown m_refund_id and -402 for a bad MAC', async () => {
       const unknown = await postForm(api('query_refund'), queryRefundFields('240101_2553_none', VECTOR_TIME));
       expect(unknown.json).toMatchObject({ return_code: 2, sub_return_code: -101 });

@@ -17,6 +17,7 @@ const app = useLocalApp(
   { wrapEventSinks: (sinks) => [...sinks, recorder], events: { streamRetryDelayMs: 5 } },
 );
 const api = http(() => app().url);
+const MERCHANT = { 'x-api-key': 'dev-merchant-key' };
 
 const eventsOf = async (appTransId: string) => {
   await app().events.idle();
@@ -60,6 +61,48 @@ describe('order events in the local runtime (docs/events.md)', () => {
       return_code: 1,
     });
     expect((await eventsOf(orphan)).map((e) => [e.id, e.type])).toEqual([[`${orphan}.1`, 'order.review']]);
+  });
+
+  it('refunds go through the same feed: refund.failed, refund.succeeded, then order.refunded, each carrying its refund', async () => {
+    const { appTransId } = await api.createOrder({ amount: 50_000 });
+    await app().emulator.pay(appTransId);
+    const refund = async (amount: number, key: string) => {
+      const res = await api.post(
+        `/orders/${appTransId}/refunds`,
+        { amount },
+        { ...MERCHANT, 'idempotency-key': key },
+      );
+      // 201 when ZaloPay answers final at once, 202 while it processes (followed until final).
+      expect([201, 202]).toContain(res.status);
+      const mRefundId = res.body.refund.mRefundId as string;
+      await waitFor(
+        async () =>
+          ['SUCCEEDED', 'FAILED'].includes(
+            (await api.get(`/orders/${appTransId}/refunds/${mRefundId}`, MERCHANT)).body.refund.status,
+          ),
+        { timeoutMs: 20_000, what: `refund ${mRefundId} final` },
+      );
+      return mRefundId;
+    };
+    app().emulator.planRefund({ type: 'fail', subReturnCode: -13 });
+    const failed = await refund(10_000, 'r-failed');
+    app().emulator.planRefund({ type: 'immediate' });
+    const part = await refund(20_000, 'r-part');
+    app().emulator.planRefund({ type: 'immediate' });
+    const rest = await refund(30_000, 'r-rest');
+
+    const events = await eventsOf(appTransId);
+    expect(events.map((e) => [e.type, e.data.refund?.mRefundId, e.data.order.refundedAmount])).toEqual([
+      ['order.pending', undefined, 0],
+      ['order.paid', undefined, 0],
+      ['refund.failed', failed, 0],
+      ['refund.succeeded', part, 20_000],
+      ['order.refunded', rest, 50_000],
+    ]);
+    expect(events.at(-1)?.data.refund).toEqual(
+      (await api.get(`/orders/${appTransId}/refunds/${rest}`, MERCHANT)).body.refund,
+    );
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   });
 
   it('a consumer that fails gets the same event again until it takes it, and the next one waits', async () => {

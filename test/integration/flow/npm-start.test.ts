@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { useNpmStart } from '../../support/npm-start';
 import { SANDBOX } from '../../support/sandbox';
-import { waitFor } from '../../support/wait';
 import { redirectQuery, signedCallback } from '../../support/zalopay';
 
 /**
@@ -9,52 +8,21 @@ import { redirectQuery, signedCallback } from '../../support/zalopay';
  * every log level on. Whatever it prints must never contain a key.
  */
 describe('npm start', () => {
-  let child: ChildProcess;
-  let output = '';
-  let url = '';
-
-  beforeAll(async () => {
-    child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/main.ts'], {
-      env: {
-        ...process.env,
-        PORT: '0',
-        LOG_LEVEL: 'DEBUG',
-        // Long enough that no check of the first order runs before its callback arrives (a check
-        // would settle it first, and the callback would only be acknowledged): creating and paying
-        // take ~3 s on a loaded machine. The second order's check still comes well within its
-        // 20 s long-poll.
-        STATUS_CHECK_DELAY_SECONDS: '10',
-        STATUS_RECHECK_SECONDS: '0.1',
-        MERCHANT_API_KEY: 'local-merchant-secret-123',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that afterAll can end tsx and the node process it starts together.
-      detached: true,
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    // tsx compiles the sources as it loads them: a few seconds, over 30 s on a loaded machine.
-    url = await waitFor(() => /Checkout page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], {
-      timeoutMs: 60_000,
-      what: 'the banner',
-    });
-  }, 65_000);
-
-  afterAll(() => {
-    // The whole group: killing tsx alone left the app running, and its output pipes kept Jest from exiting.
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // Already gone: the test stopped it with Ctrl-C.
-    }
-  });
+  const runtime = useNpmStart(() => ({
+    LOG_LEVEL: 'DEBUG',
+    // Long enough that no check of the first order runs before its callback arrives (a check
+    // would settle it first, and the callback would only be acknowledged): creating and paying
+    // take ~3 s on a loaded machine. The second order's check still comes well within its
+    // 20 s long-poll.
+    STATUS_CHECK_DELAY_SECONDS: '10',
+    STATUS_RECHECK_SECONDS: '0.1',
+    MERCHANT_API_KEY: 'local-merchant-secret-123',
+  }));
 
   // Waits out STATUS_CHECK_DELAY_SECONDS in a real process: the limit leaves room for a loaded machine.
   it('serves the whole flow, prints no key, and stops cleanly on Ctrl-C', async () => {
+    const url = runtime.url();
+    const output = runtime.output;
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers, redirect: 'manual' });
 
@@ -109,21 +77,21 @@ describe('npm start', () => {
     ).toBe(200);
 
     // The API document of this very runtime, named in the banner, with no key in it.
-    expect(output).toContain(`API document    ${url}/openapi.json`);
+    expect(output()).toContain(`API document    ${url}/openapi.json`);
     const document = await (await fetch(`${url}/openapi.json`)).text();
     expect(JSON.parse(document)).toMatchObject({
       openapi: expect.stringMatching(/^3\.1\./),
       servers: [{ url }],
     });
 
-    child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
+    runtime.child().kill('SIGINT');
+    const [code] = await once(runtime.child(), 'exit');
     expect(code).toBe(0);
-    expect(output).toContain('shutting down');
-    expect(output).toContain('"message":"callback applied"');
-    expect(output).toContain('"message":"http"');
+    expect(output()).toContain('shutting down');
+    expect(output()).toContain('"message":"callback applied"');
+    expect(output()).toContain('"message":"http"');
     for (const secret of [SANDBOX.key1, SANDBOX.key2, 'local-merchant-secret-123']) {
-      expect(output).not.toContain(secret);
+      expect(output()).not.toContain(secret);
       expect(document).not.toContain(secret);
     }
   }, 60_000);

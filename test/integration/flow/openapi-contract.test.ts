@@ -1,5 +1,6 @@
 import { http, useLocalApp } from '../../support/app';
 import { documentedAnswers, type OpenApiDocument, ResponseValidator } from '../../support/openapi';
+import { useReceiver } from '../../support/receiver';
 import { redirectQuery, signedCallback } from '../../support/zalopay';
 
 /**
@@ -7,7 +8,15 @@ import { redirectQuery, signedCallback } from '../../support/zalopay';
  * runtime is driven to each answer it documents, and every answer (status, headers, body) must be
  * one the document it serves at /openapi.json describes. An answer it does not describe fails.
  */
-const app = useLocalApp({ STATUS_CHECK_DELAY_SECONDS: '3600', RETURN_URL_ORIGINS: 'https://shop.example' });
+// With a webhook (a receiver that takes everything), so that its dead-letter routes are served.
+const receiver = useReceiver();
+const app = useLocalApp({
+  STATUS_CHECK_DELAY_SECONDS: '3600',
+  RETURN_URL_ORIGINS: 'https://shop.example',
+  get WEBHOOK_URL() {
+    return receiver.url();
+  },
+});
 const api = http(() => app().url);
 const MERCHANT = { 'x-api-key': 'dev-merchant-key' };
 /** ZaloPay's answer to a create, awaited up to FAST_ENV's 2 s; a late one makes the 504. */
@@ -129,6 +138,93 @@ describe('every answer of the running API is one its document describes', () => 
     expect((await exchange('GET', '/reviews', '/reviews?cursor=nope', { headers: MERCHANT })).status).toBe(
       400,
     );
+  });
+
+  it("the webhook's dead-letter routes: each answer, with and without the key", async () => {
+    const list = '/webhooks/dead-letters';
+    const replay = '/webhooks/dead-letters/replay';
+    expect((await exchange('GET', list, list, { headers: MERCHANT })).body).toEqual({ deadLetters: [] });
+    expect((await exchange('GET', list, list)).status).toBe(401);
+    expect((await exchange('GET', list, `${list}?limit=0`, { headers: MERCHANT })).status).toBe(400);
+    const ids = { ids: ['261128_NotDeadAtAll000000000000.2'] };
+    expect((await exchange('POST', replay, replay, { body: ids, headers: MERCHANT })).body).toEqual({
+      replayed: [],
+    });
+    expect((await exchange('POST', replay, replay, { body: ids })).status).toBe(401);
+    expect((await exchange('POST', replay, replay, { body: '{', headers: MERCHANT })).status).toBe(400);
+    const bad = await exchange('POST', replay, replay, { body: { ids: 'all' }, headers: MERCHANT });
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const huge = await exchange('POST', replay, replay, {
+      body: { ids: ['x'.repeat(70_000)] },
+      headers: MERCHANT,
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('POST /reconciliations: a page, the refusals', async () => {
+    await created();
+    const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const path = '/reconciliations';
+    const page = await exchange('POST', path, path, { body: { date, limit: 1 }, headers: MERCHANT });
+    expect(page.status).toBe(200);
+    expect(page.body.rows).toHaveLength(1);
+    expect((await exchange('POST', path, path, { body: { date } })).status).toBe(401);
+    expect(
+      (await exchange('POST', path, path, { body: { date: '2026-13-01' }, headers: MERCHANT })).status,
+    ).toBe(400);
+    expect((await exchange('POST', path, path, { body: 'nope', headers: MERCHANT })).status).toBe(400);
+  });
+
+  it('the refund and cancel routes: each answer, with and without the key', async () => {
+    const refunds = `${ORDER}/refunds`;
+    const one = `${ORDER}/refunds/{mRefundId}`;
+    const cancel = `${ORDER}/cancel`;
+    const key = (k: string) => ({ ...MERCHANT, 'idempotency-key': k });
+    const missing = '/orders/261128_DoesNotExist00000000000';
+
+    const open = await created();
+    expect((await exchange('POST', refunds, `/orders/${open}/refunds`, { body: { amount: 1 } })).status).toBe(
+      401,
+    );
+    const notPaid = { body: { amount: 1_000 }, headers: key(`np-${open}`) };
+    expect((await exchange('POST', refunds, `/orders/${open}/refunds`, notPaid)).status).toBe(409);
+    const noKey = { body: { amount: 1_000 }, headers: MERCHANT };
+    expect((await exchange('POST', refunds, `/orders/${open}/refunds`, noKey)).status).toBe(400);
+    const nobody = { body: { amount: 1_000 }, headers: key(`nf-${open}`) };
+    expect((await exchange('POST', refunds, `${missing}/refunds`, nobody)).status).toBe(404);
+
+    const paid = await created();
+    await app().emulator.pay(paid);
+    app().emulator.planRefund({ type: 'immediate' });
+    const done = { body: { amount: 10_000 }, headers: key(`a-${paid}`) };
+    const first = await exchange('POST', refunds, `/orders/${paid}/refunds`, done);
+    expect(first.status).toBe(201);
+    const pending = { body: { amount: 10_000 }, headers: key(`b-${paid}`) };
+    expect((await exchange('POST', refunds, `/orders/${paid}/refunds`, pending)).status).toBe(202);
+    const tooMuch = { body: { amount: 40_000 }, headers: key(`c-${paid}`) };
+    expect((await exchange('POST', refunds, `/orders/${paid}/refunds`, tooMuch)).status).toBe(409);
+
+    expect((await exchange('GET', refunds, `/orders/${paid}/refunds`, { headers: MERCHANT })).status).toBe(
+      200,
+    );
+    expect((await exchange('GET', refunds, `/orders/${paid}/refunds`)).status).toBe(401);
+    expect((await exchange('GET', refunds, `${missing}/refunds`, { headers: MERCHANT })).status).toBe(404);
+    const mRefundId = first.body.refund.mRefundId as string;
+    const oneRefund = `/orders/${paid}/refunds/${mRefundId}`;
+    expect((await exchange('GET', one, oneRefund, { headers: MERCHANT })).status).toBe(200);
+    expect((await exchange('GET', one, oneRefund)).status).toBe(401);
+    expect(
+      (await exchange('GET', one, `/orders/${paid}/refunds/261128_2553_none`, { headers: MERCHANT })).status,
+    ).toBe(404);
+
+    expect((await exchange('POST', cancel, `/orders/${open}/cancel`)).status).toBe(401);
+    expect((await exchange('POST', cancel, `/orders/${open}/cancel`, { headers: MERCHANT })).status).toBe(
+      200,
+    );
+    expect((await exchange('POST', cancel, `/orders/${paid}/cancel`, { headers: MERCHANT })).status).toBe(
+      409,
+    );
+    expect((await exchange('POST', cancel, `${missing}/cancel`, { headers: MERCHANT })).status).toBe(404);
   });
 
   it("ZaloPay's callback: processed, duplicate, refused", async () => {

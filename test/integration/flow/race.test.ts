@@ -68,6 +68,7 @@ describe('an internal failure during a callback', () => {
       history: (id) => store.history(id),
       listDueChecks: (now, limit, after) => store.listDueChecks(now, limit, after),
       listReviews: (options) => store.listReviews(options),
+      listOrdersOfDay: (day, limit, after) => store.listOrdersOfDay(day, limit, after),
     };
   };
 

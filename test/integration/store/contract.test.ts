@@ -4,7 +4,7 @@ import { DynamoOrderStore } from '../../../shared/adapters/dynamodb/order-store'
 import { tableDefinition } from '../../../shared/adapters/dynamodb/table';
 import { InMemoryIdempotencyStore } from '../../../shared/adapters/memory/idempotency-store';
 import { InMemoryOrderStore } from '../../../shared/adapters/memory/order-store';
-import type { HistoryEntry, Order, OrderItem } from '../../../shared/core/orders/model';
+import type { HistoryEntry, Order, OrderItem, Refund } from '../../../shared/core/orders/model';
 import type { DueCheck, IdempotencyStore, OrderStore } from '../../../shared/core/ports/store';
 import { useLocalDynamo } from '../../support/dynamo';
 import { uniqueOrder } from '../../support/orders';
@@ -384,6 +384,36 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
       });
     });
 
+    it('lists a paid order while one of its refunds waits for a follow-up, at the earliest one', async () => {
+      const store = await alone();
+      const order = dueAt('2025-08-01T00:00:00.000Z');
+      await store.create(order);
+      const refund = (n: number, at?: string): Refund => ({
+        mRefundId: `250801_2553_r${n}`,
+        amount: 1_000,
+        description: 'Hoàn tiền',
+        status: at ? 'PROCESSING' : 'SUCCEEDED',
+        keyHash: `k${n}`,
+        createdAt: '2025-08-01T00:00:00.000Z',
+        updatedAt: '2025-08-01T00:00:00.000Z',
+        ...(at && { nextCheck: { attempt: n, at } }),
+      });
+      const refunding: Order = {
+        ...paid(order, '250801000000001'),
+        refunds: [refund(1), refund(2, '2025-08-01T00:05:00.000Z'), refund(3, '2025-08-01T00:02:00.000Z')],
+      };
+      await store.replace(refunding, order);
+
+      expect(await store.listDueChecks('2025-08-01T00:01:59.999Z', 10)).toEqual({ checks: [] });
+      expect(await store.listDueChecks('2025-08-01T00:02:00.000Z', 10)).toEqual({
+        checks: [{ kind: 'refunds', appTransId: order.appTransId, at: '2025-08-01T00:02:00.000Z' }],
+      });
+
+      // Every refund final: out of the index.
+      await store.replace({ ...refunding, version: refunding.version + 1, refunds: [refund(1)] }, refunding);
+      expect(await store.listDueChecks('2025-09-01T00:00:00.000Z', 10)).toEqual({ checks: [] });
+    });
+
     it.each([0, 1, 3])('returns at most %i, the oldest', async (limit) => {
       const store = await alone();
       const orders = ['03', '01', '04', '02', '00'].map((minute) => dueAt(`2025-01-01T00:${minute}:00.000Z`));
@@ -564,6 +594,74 @@ describe.each(ORDER_STORES)('OrderStore contract: $name', ({ use }) => {
           name: 'InvalidCursorError',
         });
       }
+    });
+  });
+
+  describe('orders of a day', () => {
+    const ofDay = (day: string, n: number, overrides: Partial<Order> = {}) =>
+      uniqueOrder({
+        appTransId: `${day}_${String(n).padStart(4, '0')}${Math.random().toString(36).slice(2, 8)}`,
+        ...overrides,
+      });
+
+    /** Every id of the day, page after page, each page checked against `limit`. */
+    const allOfDay = async (store: OrderStore, day: string, limit: number) => {
+      const ids: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.listOrdersOfDay(day, limit, after);
+        expect(page.appTransIds.length).toBeLessThanOrEqual(limit);
+        ids.push(...page.appTransIds);
+        after = page.next;
+      } while (after !== undefined);
+      return ids;
+    };
+
+    it('lists every order of the day, whatever its state, in id order, and no other day’s', async () => {
+      const store = await alone();
+      const day = [
+        ofDay('261129', 1),
+        ofDay('261129', 2, { status: 'PAID', version: 2 }),
+        ofDay('261129', 3, { status: 'REVIEW', review: { reason: 'AMOUNT_MISMATCH' } }),
+        ofDay('261129', 4, { status: 'EXPIRED', nextCheck: { attempt: 2, at: '2026-11-29T01:00:00.000Z' } }),
+        ofDay('261129', 5, { status: 'FAILED' }),
+      ];
+      for (const order of [...day, ofDay('261128', 1), ofDay('261130', 1)]) await store.create(order);
+      // A rewrite keeps the order in its day, once.
+      const rewritten = { ...day[0]!, status: 'PAID' as const, version: day[0]!.version + 1 };
+      expect(await store.replace(rewritten, day[0]!)).toBe(true);
+
+      const ids = day.map((o) => o.appTransId).sort();
+      expect((await store.listOrdersOfDay('261129', 10)).appTransIds).toEqual(ids);
+      expect(await allOfDay(store, '261129', 2)).toEqual(ids);
+      expect(await allOfDay(store, '261129', 1)).toEqual(ids);
+      expect(await allOfDay(store, '261127', 3)).toEqual([]);
+    });
+
+    it('goes on after any id, not only a page’s last, and ends without a next', async () => {
+      const store = await alone();
+      const orders = Array.from({ length: 9 }, (_, n) => ofDay('261201', n));
+      for (const order of orders) await store.create(order);
+      const ids = orders.map((o) => o.appTransId).sort();
+
+      const page = await store.listOrdersOfDay('261201', 4, ids[2]);
+      expect(page.appTransIds).toEqual(ids.slice(3, 7));
+      expect(page.next).toBe(ids[6]);
+      const last = await store.listOrdersOfDay('261201', 4, ids[6]);
+      expect(last.appTransIds).toEqual(ids.slice(7));
+      expect(last.next).toBeUndefined();
+      expect((await store.listOrdersOfDay('261201', 9)).next).toBeUndefined();
+      expect((await store.listOrdersOfDay('261201', 0)).appTransIds).toEqual([]);
+    });
+
+    it('leaves out ids that start with no day (orphan payments ZaloPay named otherwise)', async () => {
+      const store = await alone();
+      await store.create(uniqueOrder({ appTransId: 'shop-A-77' }));
+      await store.create(uniqueOrder({ appTransId: '261340_not-a-date' }));
+      const dated = ofDay('261202', 1);
+      await store.create(dated);
+      expect((await store.listOrdersOfDay('261202', 10)).appTransIds).toEqual([dated.appTransId]);
+      expect((await store.listOrdersOfDay('261340', 10)).appTransIds).toEqual([]);
     });
   });
 });

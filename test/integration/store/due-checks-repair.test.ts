@@ -176,7 +176,8 @@ describe('repairDueChecks', () => {
 
     const report = await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, silentLog);
 
-    expect(report).toEqual({ checks: [], restored: 0, removed: 2, failed: 0 });
+    // The two stray due entries, and the orders-by-day entry the never-stored create also left.
+    expect(report).toEqual({ checks: [], restored: 0, removed: 3, failed: 0 });
     expect(await everyDueCheck()).toEqual([]);
     expect(await store.get(settled.appTransId)).toEqual(paid);
     expect(await store.get(neverStored.appTransId)).toBeUndefined();
@@ -226,10 +227,28 @@ describe('repairDueChecks', () => {
 
     const report = await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, silentLog);
 
-    expect(report).toEqual({ checks: [], restored: 1, removed: 1, failed: 0 });
+    // The review entry and the orders-by-day entry the killed delete took, and the stray create's two.
+    expect(report).toEqual({ checks: [], restored: 2, removed: 2, failed: 0 });
     expect(await listed()).toEqual([flagged.appTransId]);
+    const day = flagged.appTransId.slice(0, 6);
+    expect((await store.listOrdersOfDay(day, 10)).appTransIds).toEqual([flagged.appTransId]);
     expect(await store.get(flagged.appTransId)).toEqual(flagged);
     expect(await store.get(neverStored.appTransId)).toBeUndefined();
+  });
+
+  it('gives an order written before the orders-by-day index its day keys (the backfill)', async () => {
+    const order = uniqueOrder({ nextCheck: { attempt: 1, at: at(1200).toISOString() } });
+    await store.create(order);
+    const { dayShard: _shard, dayOrder: _id, ...older } = await raw(order.appTransId);
+    await dynamo.baseClient.send(new PutItemCommand({ TableName: dynamo.tableName, Item: older }));
+    const day = order.appTransId.slice(0, 6);
+    expect((await store.listOrdersOfDay(day, 10)).appTransIds).toEqual([]);
+
+    const report = await repairDueChecks({ ...dynamo, client: dynamo.baseClient }, silentLog);
+
+    expect(report).toMatchObject({ restored: 1, removed: 0, failed: 0 });
+    expect((await store.listOrdersOfDay(day, 10)).appTransIds).toEqual([order.appTransId]);
+    expect(await store.get(order.appTransId)).toEqual(order);
   });
 
   it('finds nothing to do on a consistent table, and nothing the second time', async () => {

@@ -48,6 +48,15 @@ describe('startLocalDynamo', () => {
               { AttributeName: 'reviewAt', KeyType: 'RANGE' },
             ],
           }),
+          expect.objectContaining({
+            IndexName: 'orders-by-day',
+            IndexStatus: 'ACTIVE',
+            KeySchema: [
+              { AttributeName: 'dayShard', KeyType: 'HASH' },
+              { AttributeName: 'dayOrder', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          }),
         ],
       });
       expect(await new DynamoOrderStore(second).get(anOrder().appTransId)).toBeUndefined();

@@ -64,7 +64,14 @@ describe('the API document (openapi.json, functions/openapi.ts)', () => {
       'GET /orders/{appTransId}': [{}, { merchantApiKey: [] }],
       'POST /orders/{appTransId}/sync': [{ merchantApiKey: [] }],
       'GET /orders/{appTransId}/history': [{ merchantApiKey: [] }],
+      'POST /orders/{appTransId}/refunds': [{ merchantApiKey: [] }],
+      'GET /orders/{appTransId}/refunds': [{ merchantApiKey: [] }],
+      'GET /orders/{appTransId}/refunds/{mRefundId}': [{ merchantApiKey: [] }],
+      'POST /orders/{appTransId}/cancel': [{ merchantApiKey: [] }],
       'GET /reviews': [{ merchantApiKey: [] }],
+      'GET /webhooks/dead-letters': [{ merchantApiKey: [] }],
+      'POST /webhooks/dead-letters/replay': [{ merchantApiKey: [] }],
+      'POST /reconciliations': [{ merchantApiKey: [] }],
     });
     // With CREATE_ORDER_AUTH=api-key, creating an order needs the key too, and may answer 401.
     const deployed = apiDocument(DEPLOYED) as OpenApiDocument;

@@ -45,16 +45,20 @@ const event: fc.Arbitrary<OrderEvent> = fc.oneof(
   fc.record({ type: fc.constant('EXPIRED' as const), cause }),
   fc.record({ type: fc.constant('UNRESOLVED' as const), cause }),
   fc.record({ type: fc.constant('CALLBACK_UNREADABLE' as const), cause }),
+  fc.record({ type: fc.constant('CANCELLED' as const), cause }),
   fc.record({
     type: fc.constant('CHECK_SCHEDULED' as const),
     next: fc.record({ attempt: fc.integer({ min: 1, max: 50 }), at: fc.constant(at(2000).toISOString()) }),
   }),
 );
-const start = fc
-  .constantFrom(...ORDER_STATUSES.filter((s) => s !== 'REFUNDED'))
-  .map((status) =>
-    anOrder({ status, ...(status === 'REVIEW' && { review: { reason: 'UNRESOLVED' as const } }) }),
-  );
+const start = fc.constantFrom(...ORDER_STATUSES.filter((s) => s !== 'REFUNDED')).map((status) =>
+  anOrder({
+    status,
+    ...(status === 'REVIEW' && { review: { reason: 'UNRESOLVED' as const } }),
+    // Settled orders carry no next check (decide drops it when an order settles).
+    ...(!['CREATING', 'PENDING'].includes(status) && { nextCheck: undefined }),
+  }),
+);
 
 /** Every order an event sequence goes through, with the event that made each one. */
 const run = (order: Order, events: OrderEvent[]) => {
@@ -83,6 +87,37 @@ describe('the state machine under random event sequences', () => {
     );
   });
 
+  it('a cancelled order is checked until confirmed, and a payment after it is kept and flagged', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('CREATING' as const, 'PENDING' as const),
+        fc.array(event, { maxLength: 30 }),
+        (status, events) => {
+          const order = anOrder({ status });
+          const cancelEvent: OrderEvent = { type: 'CANCELLED', cause: { trigger: 'merchant', evidence: {} } };
+          for (const { before, event: e, after } of run(order, [cancelEvent, ...events])) {
+            const wasCancelled = before.status === 'EXPIRED' && before.closedReason === 'CANCELLED';
+            // Only a payment, a signed delivery we cannot read, or no answer for 47 h takes a
+            // cancelled order elsewhere.
+            if (wasCancelled && after.status !== 'EXPIRED') {
+              expect(['PAID', 'CALLBACK_UNREADABLE', 'UNRESOLVED']).toContain(e.type);
+              if (after.status === 'PAID') expect(after.review).toEqual({ reason: 'PAID_AFTER_CLOSE' });
+              else expect(after.status).toBe('REVIEW');
+            }
+            // Checks go on exactly while it is unsettled or cancelled and not yet confirmed.
+            if (after.nextCheck) {
+              expect(
+                ['CREATING', 'PENDING'].includes(after.status) ||
+                  (after.status === 'EXPIRED' && after.closedReason === 'CANCELLED'),
+              ).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('every write has a strictly higher version; decisions without a write keep the order as it is', () => {
     fc.assert(
       fc.property(start, fc.array(event, { maxLength: 30 }), (order, events) => {
@@ -100,9 +135,14 @@ describe('the state machine under random event sequences', () => {
       fc.property(start, fc.array(event, { maxLength: 30 }), (order, events) => {
         for (const { before, event: e, after, changed } of run(order, events)) {
           const records = after.transitions ?? [];
-          expect(records.length).toBeLessThanOrEqual(MAX_TRANSITIONS);
           const moved = after.status !== before.status || after.review?.reason !== before.review?.reason;
-          if (!changed || e.type === 'CHECK_SCHEDULED') {
+          expect(records.length).toBeLessThanOrEqual(MAX_TRANSITIONS);
+          // Bookkeeping: the next check, or the end of the checks of a cancelled order.
+          if (
+            !changed ||
+            e.type === 'CHECK_SCHEDULED' ||
+            (!moved && before.closedReason === 'CANCELLED' && ['QUERY_FAILED', 'EXPIRED'].includes(e.type))
+          ) {
             expect(after.transitions).toBe(before.transitions);
             expect(after.status).toBe(before.status);
             continue;

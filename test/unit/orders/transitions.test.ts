@@ -163,6 +163,71 @@ describe('order state machine', () => {
     ).toBe('ignore');
   });
 
+  describe('cancel (docs/state-machine.md §7)', () => {
+    const cancel: OrderEvent = { type: 'CANCELLED', cause: { trigger: 'merchant', evidence: {} } };
+    const cancelled = () => changed(anOrder(), cancel);
+
+    it('closes an open order as EXPIRED/CANCELLED with its record, keeping its next check', () => {
+      const order = anOrder();
+      const next = cancelled();
+      expect(next).toMatchObject({
+        status: 'EXPIRED',
+        closedReason: 'CANCELLED',
+        nextCheck: order.nextCheck,
+      });
+      expect(next.transitions?.at(-1)).toMatchObject({ from: 'PENDING', to: 'EXPIRED', trigger: 'merchant' });
+    });
+
+    it('again is a duplicate; a settled order is not cancelled', () => {
+      expect(decide(cancelled(), cancel, now).kind).toBe('duplicate');
+      for (const status of ['PAID', 'FAILED', 'EXPIRED', 'REVIEW', 'REFUNDED'] as const) {
+        expect(decide(anOrder({ status }), cancel, now).kind).toBe('ignore');
+      }
+    });
+
+    it('a payment that still arrives is kept: PAID, flagged PAID_AFTER_CLOSE, checks ended', () => {
+      const next = changed(cancelled(), paid());
+      expect(next).toMatchObject({
+        status: 'PAID',
+        review: { reason: 'PAID_AFTER_CLOSE' },
+        paidAmount: 50_000,
+      });
+      expect(next.nextCheck).toBeUndefined();
+    });
+
+    it.each<[string, OrderEvent]>([
+      [
+        'a query answering 2',
+        { type: 'QUERY_FAILED', failure: { returnCode: 2, subReturnCode: -54 }, cause },
+      ],
+      ['unpaid past expiry and grace', { type: 'EXPIRED', cause }],
+    ])('%s confirms it: the checks end, the status stays', (_case, event) => {
+      const before = cancelled();
+      const next = changed(before, event);
+      expect(next).toMatchObject({
+        status: 'EXPIRED',
+        closedReason: 'CANCELLED',
+        version: before.version + 1,
+      });
+      expect(next.nextCheck).toBeUndefined();
+      expect(next.transitions).toBe(before.transitions);
+      expect(next.updatedAt).toBe(before.updatedAt);
+      // Confirmed: further answers change nothing, and no check is planned again.
+      expect(decide(next, event, now).kind).toBe('ignore');
+      expect(
+        decide(next, { type: 'CHECK_SCHEDULED', next: { attempt: 5, at: now.toISOString() } }, now).kind,
+      ).toBe('ignore');
+    });
+
+    it('follow-ups are planned while it waits for confirmation', () => {
+      const next = changed(cancelled(), {
+        type: 'CHECK_SCHEDULED',
+        next: { attempt: 2, at: at(3000).toISOString() },
+      });
+      expect(next.nextCheck).toEqual({ attempt: 2, at: at(3000).toISOString() });
+    });
+  });
+
   it('never mutates the order it is given', () => {
     const order = anOrder();
     const copy = structuredClone(order);
