@@ -1,7 +1,7 @@
 import { makeHandler } from '../callback';
+import { clock, logger } from './lib/common';
 import { store } from './lib/dynamo';
 import { metered, metrics } from './lib/metrics';
-import { clock, logger } from './lib/runtime';
 import { credentials } from './lib/secrets';
 
 /** ZaloPay's callback (its own Function URL), verified with key2 from the secret. */

@@ -2,8 +2,8 @@ import { AppSyncClient } from '@aws-sdk/client-appsync';
 import { eventsKeySettings } from '../../shared/adapters/aws/settings';
 import { AppSyncApiKey } from '../../shared/adapters/events/appsync-key';
 import { makeHandler } from '../events-key-renewer';
+import { clock, logger } from './lib/common';
 import { metered, metrics } from './lib/metrics';
-import { clock, logger } from './lib/runtime';
 
 /** Daily (EventBridge Scheduler): moves the expiry of the key the pages subscribe with. */
 export const handler = metered(

@@ -2,8 +2,8 @@ import { webhookSettings } from '../../shared/adapters/aws/settings';
 import { WebhookSender } from '../../shared/adapters/webhook/sender';
 import { DEFAULT_WEBHOOK_RETRY } from '../../shared/core/webhooks';
 import { makeHandler } from '../webhook-delivery';
+import { clock, logger } from './lib/common';
 import { metered, metrics } from './lib/metrics';
-import { clock, logger } from './lib/runtime';
 import { webhookSecret } from './lib/secrets';
 import { webhookQueue } from './lib/webhook-queue';
 

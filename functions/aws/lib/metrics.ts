@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logger } from './common';
 import { metricsPort, observe } from './observability';
-import { logger } from './runtime';
 
 /** Powertools Metrics, namespace from the `POWERTOOLS_METRICS_NAMESPACE` the stack sets. */
 const powertoolsMetrics = new Metrics();

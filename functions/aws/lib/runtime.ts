@@ -1,25 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { systemClock } from '../../../shared/core/clock';
 import { loadConfig } from '../../../shared/core/config';
 import { checkPolicyOf } from '../../../shared/core/orders/checks';
 import type { StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
-import { observe, redactSecrets } from './observability';
 
 /**
- * What every function shares, built once per container when the entry module loads: the
- * validated configuration (a malformed variable fails the cold start and names itself) and one
- * logger (the functions that count also use ./metrics.ts). The service name comes from the
- * `POWERTOOLS_*` variables the stack sets. Traces need nothing here: Lambda's active tracing records each invocation's
- * segment, and OpenTelemetry, when the stack turns it on, wraps the handler from its layer
- * (docs/conventions.md §6).
+ * What the functions that read app settings share, built once per container when the entry module
+ * loads: the validated configuration (a malformed variable fails the cold start and names itself)
+ * and what derives from it. What no setting decides (logger, wrapper, clock) is in ./common.ts,
+ * re-exported here; a function that reads no setting imports only that (test/unit/aws/entries.test.ts).
  */
 export const config = loadConfig(process.env);
-
-/** JSON logs with the Lambda context, level from LOG_LEVEL, secrets and payloads redacted. */
-export const logger = new Logger({ logLevel: config.logLevel, jsonReplacerFn: redactSecrets });
-
-/** Real time on AWS. */
-export const clock = systemClock;
 
 /** When status checks run, from the configuration. */
 export const policy = checkPolicyOf(config);
@@ -35,8 +24,4 @@ export const noScheduling: StatusCheckScheduler = {
   },
 };
 
-/**
- * Wraps a `makeHandler` result as this function's Lambda handler (log context). A function that
- * counts uses `metered` of ./metrics.ts instead, which also publishes its metrics.
- */
-export const lambda = observe({ logger });
+export { clock, lambda, logger } from './common';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ConfigError, parseEnv } from '../../core/config';
+import { ConfigError, parseEnv } from '../../core/env';
 import { intBetween } from '../../core/schemas';
 import { isWebhookSecret } from '../../core/webhooks';
 import type { ZaloPayCredentials } from '../../core/zalopay/types';

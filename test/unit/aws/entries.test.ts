@@ -25,4 +25,19 @@ describe('the Lambda entry modules', () => {
     // Both kinds exist, so neither branch of the check is vacuous.
     expect(new Set(wrapping.map((w) => w.wrapper))).toEqual(new Set(['metered', 'lambda']));
   });
+
+  it('load the app settings (./lib/runtime: zod and the configuration) only when they use them', () => {
+    const loading = entries.map(({ file, source }) => {
+      const imported = /import \{([^}]*)\} from '\.\/lib\/runtime'/.exec(source)?.[1];
+      return {
+        file,
+        imported: imported !== undefined,
+        used: /\b(config|policy|noScheduling)\b/.test(imported ?? ''),
+      };
+    });
+    for (const { file, imported, used } of loading)
+      expect({ file, imported }).toEqual({ file, imported: used });
+    // Both kinds exist, so neither branch of the check is vacuous.
+    expect(new Set(loading.map((l) => l.imported))).toEqual(new Set([true, false]));
+  });
 });

@@ -10,7 +10,7 @@ import {
   webhookSecretOf,
   webhookSettings,
 } from '../../../shared/adapters/aws/settings';
-import { ConfigError } from '../../../shared/core/config';
+import { ConfigError } from '../../../shared/core/env';
 import { SANDBOX } from '../../support/sandbox';
 
 const MERCHANT_API_KEY = 'a'.repeat(40);

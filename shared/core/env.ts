@@ -1,0 +1,28 @@
+import type * as z from 'zod/mini';
+import { zodMessages } from './zod-messages';
+
+/*
+ * Reading variables with a schema, apart from the app settings (./config.ts, whose schema is built
+ * when that module loads): a function that reads only its own variables
+ * (shared/adapters/aws/settings.ts) does not build it.
+ */
+
+/** The process environment, or a part of it. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Thrown at load when a variable is malformed; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
+export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env, nameOf = (path: string) => path): T => {
+  const parsed = schema.safeParse(env, { error: zodMessages });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${nameOf(String(i.path[0] ?? '')) || 'environment'}: ${i.message}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+};
