@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ConfigError } from './config-error';
 import { intBetween } from './schemas';
 import { zodMessages } from './zod-messages';
 
@@ -103,10 +104,7 @@ export type AppConfig = Omit<
   zalopayApiBase: string;
 };
 
-/** Thrown at load when a variable is malformed; the message names every bad variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './config-error';
 
 /** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
 export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env, nameOf = (path: string) => path): T => {
