@@ -20,7 +20,7 @@ import * as createOrder from './create-order';
 import * as getOrder from './get-order';
 import * as listReviews from './list-reviews';
 import * as orderHistory from './order-history';
-import * as pages from './pages';
+import * as pages from './pages-contract';
 import * as qr from './qr';
 import * as redirect from './redirect';
 import { API_ROUTES, CALLBACK_PATH, type RouteKey } from './routes';
