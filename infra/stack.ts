@@ -3,7 +3,7 @@ import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { OPENAPI_PATH } from '../functions/routes';
-import { AppFunction, entryOf, type FunctionName } from './constructs/app-function';
+import { AppFunction, entryOf, type FunctionName, type LazyModule } from './constructs/app-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { OrderEvents } from './constructs/order-events';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
@@ -30,6 +30,8 @@ interface FunctionSpec {
    * encoding, whose cold start and CPU the buyer waits on.
    */
   memory: number;
+  /** A module bundled beside the function's own and loaded on the requests that need it. */
+  lazyModule?: LazyModule;
 }
 
 /** The functions and the least each one needs (functions/aws/<name>.ts say what they use). */
@@ -99,6 +101,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     secret: false,
     schedules: false,
     memory: 128,
+    // The API document's generator (every route's schemas), loaded at the first GET /openapi.json only.
+    lazyModule: { entry: entryOf('pages-openapi'), file: 'openapi.mjs', constant: 'PAGES_OPENAPI_MODULE' },
   },
   callback: {
     description: "ZaloPay's callback (Function URL), verified by MAC",
@@ -237,6 +241,7 @@ export class ZaloPayQrStack extends Stack {
         logRetention,
         environment,
         openTelemetryLayerArn: settings.openTelemetryLayerArn,
+        lazyModule: spec.lazyModule,
       });
       if (spec.table.length > 0) fn.bindTable(table, ...spec.table);
       if (spec.secret) fn.bindSecret(secret);

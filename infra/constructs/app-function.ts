@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -28,8 +30,11 @@ export type FunctionName =
   | 'webhook-delivery'
   | 'events-key-renewer';
 
-/** The Lambda entry module of a function: its composition root under functions/aws/. */
-export const entryOf = (name: FunctionName): string =>
+/**
+ * The Lambda entry module of a function: its composition root under functions/aws/; or a module
+ * bundled beside one (`pages-openapi`, see {@link LazyModule}).
+ */
+export const entryOf = (name: FunctionName | 'pages-openapi'): string =>
   fileURLToPath(new URL(`../../functions/aws/${name}.ts`, import.meta.url));
 
 /** The project root, where package-lock.json and tsconfig.json live. */
@@ -63,6 +68,59 @@ export const BUNDLING: BundlingOptions = {
   forceDockerBundling: false,
 };
 
+/**
+ * A module the function imports only on some requests, bundled as a file of its own beside
+ * index.mjs so that the cold start neither loads nor compiles it. A one-file esbuild bundle would
+ * inline even a dynamic `import()`; so `entry` is built with the same options as the function
+ * (ESM, minified, source map, target, banner) into `file`, and index.mjs gets the constant
+ * `constant` defined as `./<file>`, which the function imports by (functions/aws/pages.ts).
+ */
+export interface LazyModule {
+  entry: string;
+  file: string;
+  constant: string;
+}
+
+/** The esbuild of the project, the one the construct bundles with. */
+const ESBUILD = createRequire(import.meta.url).resolve('esbuild/bin/esbuild');
+
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/** The shell command that bundles `entry` into `outfile` as {@link BUNDLING} bundles an entry. */
+export const esbuildCommand = (entry: string, outfile: string): string =>
+  [
+    ESBUILD,
+    entry,
+    '--bundle',
+    '--platform=node',
+    `--target=${BUNDLING.target}`,
+    `--format=${BUNDLING.format}`,
+    `--main-fields=${BUNDLING.mainFields?.join(',')}`,
+    `--banner:js=${BUNDLING.banner}`,
+    ...(BUNDLING.minify ? ['--minify'] : []),
+    ...(BUNDLING.sourceMap ? ['--sourcemap'] : []),
+    ...(BUNDLING.sourcesContent === false ? ['--sources-content=false'] : []),
+    ...Object.entries(BUNDLING.loader ?? {}).map(([ext, loader]) => `--loader:${ext}=${loader}`),
+    `--log-level=${BUNDLING.logLevel}`,
+    `--outfile=${outfile}`,
+  ]
+    .map(shellQuote)
+    .join(' ');
+
+/** {@link BUNDLING}, with `lazy` built beside the entry's bundle when given. */
+const bundlingWith = (lazy: LazyModule | undefined): BundlingOptions =>
+  lazy
+    ? {
+        ...BUNDLING,
+        define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) },
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [esbuildCommand(lazy.entry, join(outputDir, lazy.file))],
+        },
+      }
+    : BUNDLING;
+
 /** Props of {@link AppFunction}: what differs between functions. */
 export interface AppFunctionProps
   extends Omit<
@@ -78,6 +136,8 @@ export interface AppFunctionProps
    * tracing alone, no SDK in the bundle.
    */
   openTelemetryLayerArn?: string | undefined;
+  /** A module bundled beside index.mjs and loaded only when the function imports it. */
+  lazyModule?: LazyModule | undefined;
 }
 
 /**
@@ -97,7 +157,7 @@ export class AppFunction extends NodejsFunction {
   constructor(
     scope: Construct,
     id: string,
-    { entry, logRetention, environment, openTelemetryLayerArn, ...props }: AppFunctionProps,
+    { entry, logRetention, environment, openTelemetryLayerArn, lazyModule, ...props }: AppFunctionProps,
   ) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention,
@@ -120,7 +180,7 @@ export class AppFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      bundling: BUNDLING,
+      bundling: bundlingWith(lazyModule),
       environment: {
         NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,
