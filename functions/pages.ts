@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { json, NOSNIFF } from '../shared/adapters/http/headers';
 import { contentSecurityPolicy, escapeHtml } from '../shared/adapters/http/html';
@@ -13,6 +14,22 @@ export interface Pages {
   result: string;
   partials: Readonly<Record<string, string>>;
 }
+
+/**
+ * The pages and every partial of `web` (a directory like web/: `checkout.html`, `result.html`,
+ * `partials/*.html`), read once when a composition root starts.
+ */
+export const readPages = (web: URL): Pages => {
+  const read = (name: string) => readFileSync(new URL(name, web), 'utf8');
+  const partials = readdirSync(new URL('partials/', web))
+    .filter((file) => file.endsWith('.html'))
+    .map((file) => [file.slice(0, -'.html'.length), read(`partials/${file}`)] as const);
+  return {
+    checkout: read('checkout.html'),
+    result: read('result.html'),
+    partials: Object.fromEntries(partials),
+  };
+};
 
 /**
  * Where the pages subscribe to their order's push channel (docs/events.md §5): AppSync Events'

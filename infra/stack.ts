@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -32,7 +33,16 @@ interface FunctionSpec {
   memory: number;
   /** A module bundled beside the function's own and loaded on the requests that need it. */
   lazyModule?: LazyModule;
+  /** Files it reads at run time, copied beside its bundle (paths from the project root). */
+  assetFiles?: readonly string[];
 }
+
+/** The demo pages' HTML (web/: the pages and their partials), which the pages function reads at start. */
+const WEB_PAGES = ['web/checkout.html', 'web/result.html'].concat(
+  readdirSync(new URL('../web/partials/', import.meta.url))
+    .filter((file) => file.endsWith('.html'))
+    .map((file) => `web/partials/${file}`),
+);
 
 /** The functions and the least each one needs (functions/aws/<name>.ts say what they use). */
 export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
@@ -103,6 +113,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memory: 128,
     // The API document's generator (every route's schemas), loaded at the first GET /openapi.json only.
     lazyModule: { entry: entryOf('pages-openapi'), file: 'openapi.mjs', constant: 'PAGES_OPENAPI_MODULE' },
+    assetFiles: WEB_PAGES,
   },
   callback: {
     description: "ZaloPay's callback (Function URL), verified by MAC",
@@ -242,6 +253,7 @@ export class ZaloPayQrStack extends Stack {
         environment,
         openTelemetryLayerArn: settings.openTelemetryLayerArn,
         lazyModule: spec.lazyModule,
+        assetFiles: spec.assetFiles,
       });
       if (spec.table.length > 0) fn.bindTable(table, ...spec.table);
       if (spec.secret) fn.bindSecret(secret);

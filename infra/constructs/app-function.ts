@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -50,8 +50,8 @@ export const RUNTIME_NODE_OPTIONS = '--enable-source-maps';
  * How every function is bundled, by the local esbuild (never Docker). One ESM file per function
  * with the AWS SDK clients it imports bundled and tree-shaken (not the runtime's copy, whose
  * version drifts), `module` entry points first so packages resolve to their ESM builds, and a
- * `require` for the CommonJS dependencies that still call it. The demo pages' HTML is inlined as
- * text when the pages function is bundled. The benchmark bundles through this same construct.
+ * `require` for the CommonJS dependencies that still call it. The benchmark bundles through this
+ * same construct.
  */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -63,7 +63,6 @@ export const BUNDLING: BundlingOptions = {
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
-  loader: { '.html': 'text' },
   logLevel: LogLevel.WARNING,
   forceDockerBundling: false,
 };
@@ -107,16 +106,28 @@ export const esbuildCommand = (entry: string, outfile: string): string =>
     .map(shellQuote)
     .join(' ');
 
-/** {@link BUNDLING}, with `lazy` built beside the entry's bundle when given. */
-const bundlingWith = (lazy: LazyModule | undefined): BundlingOptions =>
-  lazy
+/** What lies beside a function's index.mjs in its asset, besides the source map. */
+interface Beside {
+  lazyModule: LazyModule | undefined;
+  assetFiles: readonly string[] | undefined;
+}
+
+/** {@link BUNDLING}, with the lazy module built and the files copied beside the bundle when given. */
+const bundlingWith = ({ lazyModule: lazy, assetFiles = [] }: Beside): BundlingOptions =>
+  lazy || assetFiles.length > 0
     ? {
         ...BUNDLING,
-        define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) },
+        ...(lazy && { define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) } }),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [esbuildCommand(lazy.entry, join(outputDir, lazy.file))],
+          afterBundling: (_inputDir, outputDir) => [
+            ...(lazy ? [esbuildCommand(lazy.entry, join(outputDir, lazy.file))] : []),
+            ...assetFiles.map((file) => {
+              const to = join(outputDir, file);
+              return `mkdir -p ${shellQuote(dirname(to))} && cp ${shellQuote(join(PROJECT_ROOT, file))} ${shellQuote(to)}`;
+            }),
+          ],
         },
       }
     : BUNDLING;
@@ -138,6 +149,12 @@ export interface AppFunctionProps
   openTelemetryLayerArn?: string | undefined;
   /** A module bundled beside index.mjs and loaded only when the function imports it. */
   lazyModule?: LazyModule | undefined;
+  /**
+   * Files the function reads at run time (paths from the project root), copied to the same paths
+   * in its asset: data kept out of the bundle's text, which Node reads through when it has a
+   * source map (the pages' HTML, functions/aws/pages.ts).
+   */
+  assetFiles?: readonly string[] | undefined;
 }
 
 /**
@@ -157,7 +174,15 @@ export class AppFunction extends NodejsFunction {
   constructor(
     scope: Construct,
     id: string,
-    { entry, logRetention, environment, openTelemetryLayerArn, lazyModule, ...props }: AppFunctionProps,
+    {
+      entry,
+      logRetention,
+      environment,
+      openTelemetryLayerArn,
+      lazyModule,
+      assetFiles,
+      ...props
+    }: AppFunctionProps,
   ) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention,
@@ -180,7 +205,7 @@ export class AppFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      bundling: bundlingWith(lazyModule),
+      bundling: bundlingWith({ lazyModule, assetFiles }),
       environment: {
         NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,

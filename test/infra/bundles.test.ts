@@ -209,7 +209,13 @@ describe('the Lambda bundles', () => {
   );
 
   it("keeps the API document's generator out of the pages' start-up file, in a file of its own", () => {
-    expect(assetFiles('pages')).toEqual(['index.mjs', 'index.mjs.map', 'openapi.mjs', 'openapi.mjs.map']);
+    expect(assetFiles('pages')).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+      'openapi.mjs',
+      'openapi.mjs.map',
+      'web',
+    ]);
     for (const name of bundles.keys()) {
       if (name !== 'pages')
         expect({ name, files: assetFiles(name) }).toEqual({ name, files: ['index.mjs', 'index.mjs.map'] });
@@ -232,6 +238,27 @@ describe('the Lambda bundles', () => {
     expect(code.startsWith(BUNDLING.banner!)).toBe(true);
     expect(code.trimEnd().endsWith('//# sourceMappingURL=openapi.mjs.map')).toBe(true);
     expect(code.split('\n').length).toBeLessThan(50);
+  });
+
+  it("keeps the pages' HTML out of the start-up file's text: web/ is copied beside it, as it is", () => {
+    const asset = dirname(bundles.get('pages')!);
+    const files = (dir: string): string[] =>
+      readdirSync(join(asset, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+      );
+    const web = files('web').sort();
+    expect(web).toEqual(
+      expect.arrayContaining(['web/checkout.html', 'web/partials/style.html', 'web/result.html']),
+    );
+    for (const file of web) {
+      expect(readFileSync(join(asset, file), 'utf8')).toBe(
+        readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'),
+      );
+    }
+    // The start-up file is code: a few KB, none of the pages' markup.
+    const code = readFileSync(bundles.get('pages')!, 'utf8');
+    expect(code).not.toContain('<!doctype html>');
+    expect(code.length).toBeLessThan(16_000);
   });
 
   it('holds only the AWS SDK clients each function uses', () => {
