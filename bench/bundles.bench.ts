@@ -22,6 +22,21 @@ import {
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
+/**
+ * `BENCH_ONLY=pages,qr`: measures only these functions and their floors (every function when unset),
+ * for a quick look at one function while the machine is shared.
+ */
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknownOnly = ONLY?.filter((name) => !(name in SDK_CLIENTS)) ?? [];
+if (unknownOnly.length > 0) {
+  throw new Error(
+    `BENCH_ONLY: no function named ${unknownOnly.join(', ')} (${Object.keys(SDK_CLIENTS).join(', ')})`,
+  );
+}
+const measured = (name: FunctionName) => !ONLY || ONLY.includes(name);
+
 /** What a cold start sees: a Lambda-like environment with every variable the functions read. */
 const LAMBDA_ENV = {
   ...lambdaEnvironment(),
@@ -44,7 +59,9 @@ const SHORT: Record<SdkClient, string> = {
 };
 const floorOf = (name: FunctionName): string =>
   SDK_CLIENTS[name].map((client) => SHORT[client]).join('-') || 'none';
-const FLOORS = [...new Set(Object.keys(SDK_CLIENTS).map((name) => floorOf(name as FunctionName)))];
+const FLOORS = [
+  ...new Set((Object.keys(SDK_CLIENTS) as FunctionName[]).filter(measured).map((name) => floorOf(name))),
+];
 
 /** One cold import: milliseconds and, once loaded, megabytes. */
 interface Sample {
@@ -61,7 +78,7 @@ try {
   const { app, bundles: stackBundles } = bundleStack(outdir, { webhookUrl: 'https://shop.example/hooks' });
   const floors = new Stack(app, 'BundleFloors');
   const bundles = new Map<string, string>([
-    ...stackBundles,
+    ...[...stackBundles].filter(([name]) => measured(name)),
     ...FLOORS.map((floor) => {
       const fn = new AppFunction(floors, floor, {
         entry: fileURLToPath(new URL(`floors/${floor}.ts`, import.meta.url)),
@@ -101,7 +118,7 @@ try {
   };
   const kb = (file: string) => `${Math.round(statSync(file).size / 1024)} KB`;
 
-  const rows = [...stackBundles.keys()].map((name) => {
+  const rows = [...stackBundles.keys()].filter(measured).map((name) => {
     const floor = floorOf(name as FunctionName);
     // Against the empty bundle the ratio says nothing: pages is judged by its gap over it.
     const ratio = (measure: 'wall' | 'cpu') =>

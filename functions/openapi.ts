@@ -29,7 +29,7 @@ import * as deadLetters from './dead-letters';
 import * as getOrder from './get-order';
 import * as listReviews from './list-reviews';
 import * as orderHistory from './order-history';
-import * as pages from './pages';
+import * as pages from './pages-contract';
 import * as qr from './qr';
 import * as readRefunds from './read-refunds';
 import * as reconciliations from './reconciliations';

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { ConfigError, type Env, parseEnv } from './env';
+import { ConfigError } from './config-error';
+import { type Env, parseEnv } from './env';
 import { LOG_LEVELS } from './log-level';
 import { intBetween } from './schemas';
 
@@ -101,6 +102,8 @@ export type AppConfig = Omit<
   redirectUrl: string;
   zalopayApiBase: string;
 };
+
+export { ConfigError } from './config-error';
 
 /** Where the local runtime points the URLs a deployment always sets. */
 export interface ConfigFallbacks {

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { ConfigError } from './config-error';
 import { zodMessages } from './zod-messages';
 
 /*
@@ -10,10 +11,7 @@ import { zodMessages } from './zod-messages';
 /** The process environment, or a part of it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Thrown at load when a variable is malformed; the message names every bad variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './config-error';
 
 /** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
 export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env, nameOf = (path: string) => path): T => {

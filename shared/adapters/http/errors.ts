@@ -5,6 +5,9 @@ import { OrderCreationError } from '../../core/orders/create';
 import { RefundRefusedError } from '../../core/orders/refund';
 import { described, lazySchema } from '../../core/schemas';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
+import { json } from './headers';
+
+export { JSON_HEADERS, json, NOSNIFF } from './headers';
 
 /**
  * The error codes of docs/http-api.md §1: the HTTP statuses each is answered with, and when. The API
@@ -179,26 +182,6 @@ export const validationFailed = (
   details: readonly ErrorDetail[],
   message = 'the request is not valid',
 ): ApiError => new ApiError(400, 'VALIDATION_FAILED', message, { details });
-
-/** On every answer of ours: a browser must never read a body as another type than the one we say. */
-export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
-
-export const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  ...NOSNIFF,
-} as const;
-
-/** A JSON response with our standard headers. */
-export const json = (
-  statusCode: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { ...JSON_HEADERS, ...headers },
-  body: JSON.stringify(body),
-});
 
 /**
  * The one place errors become HTTP answers. Client errors say what is wrong; ZaloPay's refusals
