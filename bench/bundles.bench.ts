@@ -12,29 +12,56 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AppFunction, type FunctionName, RUNTIME_NODE_OPTIONS } from '../infra/constructs/app-function';
-import { FUNCTION_SPECS } from '../infra/stack';
-import { bundleOf, bundleStack, lambdaEnvironment } from '../test/support/bundles';
+import {
+  bundleOf,
+  bundleStack,
+  lambdaEnvironment,
+  SDK_CLIENTS,
+  type SdkClient,
+} from '../test/support/bundles';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+
+/**
+ * `BENCH_ONLY=pages,qr`: measures only these functions and their floors (every function when unset),
+ * for a quick look at one function while the machine is shared.
+ */
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknownOnly = ONLY?.filter((name) => !(name in SDK_CLIENTS)) ?? [];
+if (unknownOnly.length > 0) {
+  throw new Error(
+    `BENCH_ONLY: no function named ${unknownOnly.join(', ')} (${Object.keys(SDK_CLIENTS).join(', ')})`,
+  );
+}
+const measured = (name: FunctionName) => !ONLY || ONLY.includes(name);
 
 /** What a cold start sees: a Lambda-like environment with every variable the functions read. */
 const LAMBDA_ENV = {
   ...lambdaEnvironment(),
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
   AWS_LAMBDA_FUNCTION_NAME: 'bench',
-  POWERTOOLS_SERVICE_NAME: 'bench',
-  POWERTOOLS_METRICS_NAMESPACE: 'Bench',
 };
 
-/** The floors, by the SDK clients a function's spec says it uses. */
-const FLOORS = ['none', 'dynamodb', 'dynamodb-secrets', 'dynamodb-secrets-scheduler'] as const;
-type Floor = (typeof FLOORS)[number];
-const floorOf = (name: FunctionName): Floor => {
-  const spec = FUNCTION_SPECS[name];
-  if (spec.schedules) return 'dynamodb-secrets-scheduler';
-  if (spec.secret) return 'dynamodb-secrets';
-  return spec.table.length > 0 ? 'dynamodb' : 'none';
+/**
+ * A function's floor: a bundle of the AWS SDK clients it holds (SDK_CLIENTS, which
+ * test/infra/bundles.test.ts checks against every bundle), named by them (bench/floors/).
+ */
+const SHORT: Record<SdkClient, string> = {
+  dynamodb: 'dynamodb',
+  'secrets-manager': 'secrets',
+  scheduler: 'scheduler',
+  eventbridge: 'eventbridge',
+  sqs: 'sqs',
+  appsync: 'appsync',
+  s3: 's3',
 };
+const floorOf = (name: FunctionName): string =>
+  SDK_CLIENTS[name].map((client) => SHORT[client]).join('-') || 'none';
+const FLOORS = [
+  ...new Set((Object.keys(SDK_CLIENTS) as FunctionName[]).filter(measured).map((name) => floorOf(name))),
+];
 
 /** One cold import: milliseconds and, once loaded, megabytes. */
 interface Sample {
@@ -47,21 +74,18 @@ interface Sample {
 const outdir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
 try {
   console.log('Bundling every function through the stack (local esbuild)…');
-  const { app, bundles: stackBundles } = bundleStack(outdir);
+  // With a webhook, so that webhook-delivery is bundled and measured too.
+  const { app, bundles: stackBundles } = bundleStack(outdir, { webhookUrl: 'https://shop.example/hooks' });
   const floors = new Stack(app, 'BundleFloors');
-  const floorFunctions = Object.fromEntries(
-    FLOORS.map((floor) => [
-      floor,
-      new AppFunction(floors, floor, {
+  const bundles = new Map<string, string>([
+    ...[...stackBundles].filter(([name]) => measured(name)),
+    ...FLOORS.map((floor) => {
+      const fn = new AppFunction(floors, floor, {
         entry: fileURLToPath(new URL(`floors/${floor}.ts`, import.meta.url)),
         logRetention: RetentionDays.ONE_DAY,
-      }),
-    ]),
-  ) as Record<Floor, AppFunction>;
-
-  const bundles = new Map<string, string>([
-    ...stackBundles,
-    ...FLOORS.map((floor) => [`floor:${floor}`, bundleOf(outdir, floorFunctions[floor])] as const),
+      });
+      return [`floor:${floor}`, bundleOf(outdir, fn)] as const;
+    }),
   ]);
 
   /**
@@ -94,8 +118,9 @@ try {
   };
   const kb = (file: string) => `${Math.round(statSync(file).size / 1024)} KB`;
 
-  const rows = [...stackBundles.keys()].map((name) => {
+  const rows = [...stackBundles.keys()].filter(measured).map((name) => {
     const floor = floorOf(name as FunctionName);
+    // Against the empty bundle the ratio says nothing: pages is judged by its gap over it.
     const ratio = (measure: 'wall' | 'cpu') =>
       floor === 'none' ? '—' : (median(name, measure) / median(`floor:${floor}`, measure)).toFixed(2);
     return {

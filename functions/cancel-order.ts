@@ -38,7 +38,7 @@ export const contract = (): OperationContract => ({
   tag: 'Merchant',
   auth: 'merchant',
   responses: {
-    200: jsonAnswer('The order, closed.', orderViewSchema),
+    200: jsonAnswer('The order, closed.', orderViewSchema()),
     ...errorAnswers('UNAUTHORIZED', 'NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'INTERNAL'),
   },
 });

@@ -114,7 +114,7 @@ export const contract = (config: Pick<AppConfig, 'createOrderAuth'>, newOrder: S
     responses: {
       201: jsonAnswer(
         'Created at ZaloPay: show the QR.',
-        createdOrderViewSchema,
+        createdOrderViewSchema(),
         { created: { summary: 'A new order', value: toCreatedOrderView(EXAMPLE_PENDING, EXAMPLE_BASE_URL) } },
         {
           [IDEMPOTENT_REPLAYED_HEADER]: {

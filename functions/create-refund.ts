@@ -13,6 +13,7 @@ import { orderStatusSchema } from '../shared/core/orders/model';
 import { type RefundDeps, requestRefund } from '../shared/core/orders/refund';
 import { refundViewSchema, toRefundView } from '../shared/core/orders/view';
 import type { IdempotencyStore } from '../shared/core/ports/store';
+import { lazySchema } from '../shared/core/schemas';
 
 export interface Deps extends RefundDeps {
   idempotency: IdempotencyStore;
@@ -63,12 +64,14 @@ export const makeHandler = (deps: Deps) => {
     });
 };
 
-const refundAnswerSchema = z.strictObject({
-  appTransId: z.string(),
-  refund: refundViewSchema,
-  refundedAmount: z.int(),
-  orderStatus: orderStatusSchema,
-});
+const refundAnswerSchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    appTransId: z.string(),
+    refund: refundViewSchema(),
+    refundedAmount: z.int(),
+    orderStatus: orderStatusSchema(),
+  }),
+);
 
 /** `POST /orders/{appTransId}/refunds` in the API document (functions/openapi.ts). */
 export const contract = (): OperationContract => ({
@@ -93,10 +96,13 @@ export const contract = (): OperationContract => ({
     content: { 'application/json': { schema: newRefundSchema } },
   },
   responses: {
-    201: jsonAnswer('ZaloPay gave a final answer: SUCCEEDED, or FAILED with its codes.', refundAnswerSchema),
+    201: jsonAnswer(
+      'ZaloPay gave a final answer: SUCCEEDED, or FAILED with its codes.',
+      refundAnswerSchema(),
+    ),
     202: jsonAnswer(
       'ZaloPay is processing it, or did not answer: it is followed until final.',
-      refundAnswerSchema,
+      refundAnswerSchema(),
     ),
     ...errorAnswers(
       'INVALID_JSON',

@@ -8,7 +8,7 @@ import { parseOrThrow } from '../shared/adapters/http/validation';
 import { eventIdSchema } from '../shared/core/events';
 import type { Log } from '../shared/core/observability';
 import { type DeadLetters, deadLetterSchema, replayedSchema } from '../shared/core/ports/dead-letters';
-import { described, intBetween } from '../shared/core/schemas';
+import { described, intBetween, lazySchema } from '../shared/core/schemas';
 
 export interface Deps {
   deadLetters: DeadLetters;
@@ -33,7 +33,7 @@ const listQuery = z.strictObject({
 export const replayRequestSchema = described(
   z.strictObject({
     ids: z.optional(
-      described(z.array(eventIdSchema).check(z.minLength(1), z.maxLength(100)), {
+      described(z.array(eventIdSchema()).check(z.minLength(1), z.maxLength(100)), {
         description: 'The event ids (`webhook-id`) to deliver again, 1 to 100; absent: every dead letter.',
       }),
     ),
@@ -42,11 +42,13 @@ export const replayRequestSchema = described(
 );
 
 /** The answer of `GET /webhooks/dead-letters`. */
-export const deadLetterListSchema = described(
-  z.strictObject({
-    deadLetters: described(z.array(deadLetterSchema), { description: 'Oldest event first.' }),
-  }),
-  { description: "The merchant webhook's dead letters." },
+export const deadLetterListSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      deadLetters: described(z.array(deadLetterSchema()), { description: 'Oldest event first.' }),
+    }),
+    { description: "The merchant webhook's dead letters." },
+  ),
 );
 
 const replayBody = (event: APIGatewayProxyEventV2): unknown => {
@@ -96,7 +98,7 @@ export const listContract = (): OperationContract => ({
   auth: 'merchant',
   query: listQuery,
   responses: {
-    200: jsonAnswer('The dead letters.', deadLetterListSchema),
+    200: jsonAnswer('The dead letters.', deadLetterListSchema()),
     ...errorAnswers('VALIDATION_FAILED', 'UNAUTHORIZED', 'INTERNAL'),
   },
 });
@@ -121,7 +123,7 @@ export const replayContract = (): OperationContract => ({
     },
   },
   responses: {
-    200: jsonAnswer('What was put back for delivery.', replayedSchema, {
+    200: jsonAnswer('What was put back for delivery.', replayedSchema(), {
       one: { summary: 'One event replayed', value: { replayed: [EXAMPLE_ID] } },
     }),
     ...errorAnswers('INVALID_JSON', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'INTERNAL'),

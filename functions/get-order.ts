@@ -71,7 +71,7 @@ export const contract = (): OperationContract => ({
   auth: 'optional',
   query,
   responses: {
-    200: jsonAnswer('The order.', orderViewSchema, {
+    200: jsonAnswer('The order.', orderViewSchema(), {
       paid: { summary: 'Paid, learnt from the callback', value: toOrderView(EXAMPLE_PAID, EXAMPLE_BASE_URL) },
       paidAfterClose: {
         summary: 'Paid after it had expired: kept, and flagged for review',

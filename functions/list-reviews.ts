@@ -8,7 +8,7 @@ import { parseOrThrow } from '../shared/adapters/http/validation';
 import type { Log } from '../shared/core/observability';
 import { EXAMPLE_PAID_AFTER_CLOSE } from '../shared/core/orders/examples';
 import { InvalidCursorError, type OrderStore, reviewEntrySchema } from '../shared/core/ports/store';
-import { described, intBetween } from '../shared/core/schemas';
+import { described, intBetween, lazySchema } from '../shared/core/schemas';
 
 export interface Deps {
   store: Pick<OrderStore, 'listReviews'>;
@@ -35,18 +35,20 @@ const query = z.strictObject({
 });
 
 /** The answer of `GET /reviews`. */
-export const reviewPageSchema = described(
-  z.strictObject({
-    reviews: described(z.array(reviewEntrySchema), { description: 'Newest first.' }),
-    nextCursor: described(z.nullable(z.string()), {
-      description: 'Pass it as `cursor` for the next page; null on the last page.',
+export const reviewPageSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      reviews: described(z.array(reviewEntrySchema()), { description: 'Newest first.' }),
+      nextCursor: described(z.nullable(z.string()), {
+        description: 'Pass it as `cursor` for the next page; null on the last page.',
+      }),
     }),
-  }),
-  { description: 'One page of the orders and orphan payments that wait for a person.' },
+    { description: 'One page of the orders and orphan payments that wait for a person.' },
+  ),
 );
 
 /** The answer of `GET /reviews`. */
-export type ReviewPageView = z.output<typeof reviewPageSchema>;
+export type ReviewPageView = z.output<ReturnType<typeof reviewPageSchema>>;
 
 /**
  * `GET /reviews` (merchant, `x-api-key`): the orders and orphan payments that wait for a person
@@ -83,7 +85,7 @@ export const contract = (): OperationContract => ({
   auth: 'merchant',
   query,
   responses: {
-    200: jsonAnswer('A page of the list.', reviewPageSchema, {
+    200: jsonAnswer('A page of the list.', reviewPageSchema(), {
       paidAfterClose: {
         summary: 'One order, paid after it had expired',
         value: {

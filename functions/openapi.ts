@@ -29,7 +29,7 @@ import * as deadLetters from './dead-letters';
 import * as getOrder from './get-order';
 import * as listReviews from './list-reviews';
 import * as orderHistory from './order-history';
-import * as pages from './pages';
+import * as pages from './pages-contract';
 import * as qr from './qr';
 import * as readRefunds from './read-refunds';
 import * as reconciliations from './reconciliations';
@@ -163,21 +163,21 @@ export const apiDocument = (config: DocumentConfig): Record<string, unknown> => 
     ],
     components: {
       NewOrder: newOrder,
-      CreatedOrder: createdOrderViewSchema,
-      Order: orderViewSchema,
-      OrderStatus: orderStatusSchema,
-      ReviewReason: reviewReasonSchema,
-      OrderHistory: orderHistory.orderHistorySchema,
-      HistoryEntry: historyEntrySchema,
-      Transition: transitionSchema,
-      ReviewPage: listReviews.reviewPageSchema,
-      ReviewEntry: reviewEntrySchema,
-      Error: errorBodySchema,
+      CreatedOrder: createdOrderViewSchema(),
+      Order: orderViewSchema(),
+      OrderStatus: orderStatusSchema(),
+      ReviewReason: reviewReasonSchema(),
+      OrderHistory: orderHistory.orderHistorySchema(),
+      HistoryEntry: historyEntrySchema(),
+      Transition: transitionSchema(),
+      ReviewPage: listReviews.reviewPageSchema(),
+      ReviewEntry: reviewEntrySchema(),
+      Error: errorBodySchema(),
       CallbackBody: callbackBodySchema,
       CallbackAnswer: callbackAnswerSchema,
-      OrderEvent: eventEnvelopeSchema,
-      Refund: refundViewSchema,
-      Refunds: refundsViewSchema,
+      OrderEvent: eventEnvelopeSchema(),
+      Refund: refundViewSchema(),
+      Refunds: refundsViewSchema(),
       NewRefund: newRefundSchema,
     },
     pathParameters: {
@@ -228,7 +228,7 @@ const orderEventWebhook: OperationContract = {
     '`detail` of the EventBridge events. Planned: the contract is fixed, the delivery is not built yet.',
   tag: 'Orders',
   headers: {
-    'webhook-id': { description: "The envelope's `id`.", schema: eventIdSchema, required: true },
+    'webhook-id': { description: "The envelope's `id`.", schema: eventIdSchema(), required: true },
     'webhook-timestamp': {
       description: 'When this delivery attempt was made, in Unix seconds.',
       schema: { raw: { type: 'string', pattern: '^\\d+$' } },
@@ -241,7 +241,7 @@ const orderEventWebhook: OperationContract = {
       required: true,
     },
   },
-  body: { description: 'The event.', content: { 'application/json': { schema: eventEnvelopeSchema } } },
+  body: { description: 'The event.', content: { 'application/json': { schema: eventEnvelopeSchema() } } },
   responses: {
     200: {
       description: 'Any 2xx within 10 seconds: delivered. Anything else is retried for at least 24 hours.',

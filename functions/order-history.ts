@@ -16,7 +16,7 @@ import {
   transitionSchema,
 } from '../shared/core/orders/model';
 import type { OrderStore } from '../shared/core/ports/store';
-import { described } from '../shared/core/schemas';
+import { described, lazySchema } from '../shared/core/schemas';
 
 export interface Deps {
   store: OrderStore;
@@ -55,34 +55,36 @@ const historyView = (order: Order, history: HistoryEntry[]): OrderHistory => ({
 });
 
 /** The answer of `GET /orders/{appTransId}/history`. */
-export const orderHistorySchema = described(
-  z.strictObject({
-    appTransId: z.string(),
-    status: orderStatusSchema,
-    review: z.optional(
-      described(z.strictObject({ reason: reviewReasonSchema }), {
-        description: 'Why the order needs a person, when it does.',
+export const orderHistorySchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      appTransId: z.string(),
+      status: orderStatusSchema(),
+      review: z.optional(
+        described(z.strictObject({ reason: reviewReasonSchema() }), {
+          description: 'Why the order needs a person, when it does.',
+        }),
+      ),
+      metadata: z.optional(
+        described(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), {
+          description: 'The metadata given to `POST /orders`, as stored.',
+        }),
+      ),
+      transitions: described(z.array(transitionSchema()), {
+        description: 'Every change of status or review flag, oldest first: the last 20.',
       }),
-    ),
-    metadata: z.optional(
-      described(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), {
-        description: 'The metadata given to `POST /orders`, as stored.',
-      }),
-    ),
-    transitions: described(z.array(transitionSchema), {
-      description: 'Every change of status or review flag, oldest first: the last 20.',
+      history: described(z.array(historyEntrySchema()), { description: 'Oldest first.' }),
     }),
-    history: described(z.array(historyEntrySchema), { description: 'Oldest first.' }),
-  }),
-  {
-    description:
-      "An order's status, its change records, its metadata, and every verified callback and query answer " +
-      'with what each changed.',
-  },
+    {
+      description:
+        "An order's status, its change records, its metadata, and every verified callback and query answer " +
+        'with what each changed.',
+    },
+  ),
 );
 
 /** The answer of `GET /orders/{appTransId}/history`. */
-export type OrderHistory = z.output<typeof orderHistorySchema>;
+export type OrderHistory = z.output<ReturnType<typeof orderHistorySchema>>;
 
 /** `GET /orders/{appTransId}/history` in the API document (functions/openapi.ts). */
 export const contract = (): OperationContract => ({
@@ -96,7 +98,7 @@ export const contract = (): OperationContract => ({
   tag: 'Merchant',
   auth: 'merchant',
   responses: {
-    200: jsonAnswer('The history.', orderHistorySchema, {
+    200: jsonAnswer('The history.', orderHistorySchema(), {
       paid: {
         summary: 'Paid by the callback',
         value: historyView(EXAMPLE_PAID, EXAMPLE_HISTORY),

@@ -1,14 +1,7 @@
-import middy from '@middy/core';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyResultV2,
-  APIGatewayProxyStructuredResultV2,
-} from 'aws-lambda';
-import * as z from 'zod/mini';
-import { htmlAnswer, type OperationContract } from '../shared/adapters/http/contract';
-import { json, NOSNIFF } from '../shared/adapters/http/errors';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { json, NOSNIFF } from '../shared/adapters/http/headers';
 import { contentSecurityPolicy, escapeHtml } from '../shared/adapters/http/html';
-import { described } from '../shared/core/schemas';
 import { OPENAPI_PATH } from './routes';
 
 /**
@@ -21,6 +14,22 @@ export interface Pages {
   result: string;
   partials: Readonly<Record<string, string>>;
 }
+
+/**
+ * The pages and every partial of `web` (a directory like web/: `checkout.html`, `result.html`,
+ * `partials/*.html`), read once when a composition root starts.
+ */
+export const readPages = (web: URL): Pages => {
+  const read = (name: string) => readFileSync(new URL(name, web), 'utf8');
+  const partials = readdirSync(new URL('partials/', web))
+    .filter((file) => file.endsWith('.html'))
+    .map((file) => [file.slice(0, -'.html'.length), read(`partials/${file}`)] as const);
+  return {
+    checkout: read('checkout.html'),
+    result: read('result.html'),
+    partials: Object.fromEntries(partials),
+  };
+};
 
 /**
  * Where the pages subscribe to their order's push channel (docs/events.md §5): AppSync Events'
@@ -85,9 +94,12 @@ const render = (html: string, pages: Pages, merchantName: string, push: PushConf
 
 /**
  * `GET /openapi.json` (always), and the demo pages: `GET /` (checkout) and `GET /result` (where the
- * redirect lands by default), routed here only when they are on.
+ * redirect lands by default), routed here only when they are on. A plain function, no middleware:
+ * nothing here parses input, and the pages' cold start is a buyer's first wait.
  */
-export const makeHandler = (deps: Deps) => {
+export const makeHandler = (
+  deps: Deps,
+): ((event: APIGatewayProxyEventV2, context?: unknown) => Promise<APIGatewayProxyStructuredResultV2>) => {
   const checkout = render(deps.pages.checkout, deps.pages, deps.config.merchantName, deps.push);
   const result = render(deps.pages.result, deps.pages, deps.config.merchantName, deps.push);
   let document: APIGatewayProxyStructuredResultV2 | undefined;
@@ -99,86 +111,8 @@ export const makeHandler = (deps: Deps) => {
     });
     return document;
   };
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) => {
+  return async (event) => {
     if (event.rawPath === OPENAPI_PATH) return apiDocument();
     return event.rawPath === '/result' ? result : checkout;
-  });
+  };
 };
-
-const pageHeaders = () => ({
-  'Cache-Control': {
-    description: 'Revalidated at every visit.',
-    schema: z.literal('no-cache'),
-    required: true,
-  },
-  'Content-Security-Policy': {
-    description: "Only the page's own inline scripts and styles, allowed by hash, may run.",
-    schema: z.string(),
-    required: true,
-  },
-  'Referrer-Policy': {
-    description: 'No referrer leaves the page.',
-    schema: z.literal('no-referrer'),
-    required: true,
-  },
-});
-
-/** `GET /` in the API document (functions/openapi.ts). */
-export const checkoutContract = (): OperationContract => ({
-  operationId: 'checkoutPage',
-  summary: 'The demo checkout (demo pages only)',
-  description:
-    'A café checkout in Vietnamese and English: the cart, "Ví ZaloPay", the QR and the result without a ' +
-    'reload. Served locally always, on AWS with the `demoPages` context (on for the sandbox).',
-  tag: 'Demo pages',
-  responses: { 200: htmlAnswer('The page: one self-contained HTML file.', pageHeaders()) },
-});
-
-/** `GET /result` in the API document (functions/openapi.ts). */
-export const resultContract = (): OperationContract => ({
-  operationId: 'resultPage',
-  summary: 'Where the redirect lands by default (demo pages only)',
-  description:
-    'Shows what `GET /orders/{appTransId}` says, long-polling while the order is unsettled. The page reads ' +
-    '`appTransId` from its link and trusts only the API: a hand-made `status=PAID` shows nothing paid.',
-  tag: 'Demo pages',
-  query: z.object({
-    appTransId: z.optional(described(z.string(), { description: 'The order to show.' })),
-    status: z.optional(
-      described(z.string(), {
-        description: 'The status the redirect verified; the page re-reads the order.',
-      }),
-    ),
-  }),
-  responses: { 200: htmlAnswer('The page.', pageHeaders()) },
-});
-
-/** `GET /openapi.json` in the API document (functions/openapi.ts). */
-export const apiDocumentContract = (): OperationContract => ({
-  operationId: 'getApiDocument',
-  summary: 'This document',
-  description:
-    'The OpenAPI 3.1 document of this deployment: its servers, its amount limits and whether creating ' +
-    'an order needs the API key. Generate a client from it, or open it in a viewer.',
-  tag: 'Document',
-  responses: {
-    200: {
-      description: 'The document.',
-      headers: {
-        'Cache-Control': {
-          description: 'Revalidated at every read.',
-          schema: z.literal('no-cache'),
-          required: true,
-        },
-        'Access-Control-Allow-Origin': {
-          description: 'Public: a viewer on any origin may fetch it.',
-          schema: z.literal('*'),
-          required: true,
-        },
-      },
-      content: {
-        'application/json': { schema: { raw: { type: 'object', required: ['openapi', 'paths'] } } },
-      },
-    },
-  },
-});

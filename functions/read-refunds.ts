@@ -42,7 +42,7 @@ export const listContract = (): OperationContract => ({
   tag: 'Merchant',
   auth: 'merchant',
   responses: {
-    200: jsonAnswer('The ledger.', refundsViewSchema),
+    200: jsonAnswer('The ledger.', refundsViewSchema()),
     ...errorAnswers('UNAUTHORIZED', 'NOT_FOUND', 'INTERNAL'),
   },
 });
@@ -55,7 +55,7 @@ export const oneContract = (): OperationContract => ({
   tag: 'Merchant',
   auth: 'merchant',
   responses: {
-    200: jsonAnswer('The refund.', z.strictObject({ appTransId: z.string(), refund: refundViewSchema })),
+    200: jsonAnswer('The refund.', z.strictObject({ appTransId: z.string(), refund: refundViewSchema() })),
     ...errorAnswers('UNAUTHORIZED', 'NOT_FOUND', 'INTERNAL'),
   },
 });

@@ -14,7 +14,7 @@ import {
   type ReconcileOptions,
   reconcileDay,
 } from '../shared/core/orders/reconcile';
-import { described, intBetween } from '../shared/core/schemas';
+import { described, intBetween, lazySchema } from '../shared/core/schemas';
 
 export interface Deps extends ReconcileDeps {
   merchantApiKey: () => Promise<string>;
@@ -49,88 +49,95 @@ const requestSchema = described(
 );
 
 /** One order of a reconciliation (docs/reconciliation.md §4). */
-export const reconciliationRowSchema = described(
-  z.strictObject({
-    appTransId: z.string(),
-    result: described(z.enum(['matched', 'mismatched', 'unresolved']), {
-      description: 'Agrees with ZaloPay, disagrees, or ZaloPay could not say.',
-    }),
-    mismatches: described(z.array(z.enum(['amount', 'status', 'refunds'])), {
-      description: 'What disagrees; empty unless mismatched.',
-    }),
-    note: described(z.string(), { description: 'Why, in words.' }),
-    source: described(z.enum(['query', 'stored-query']), {
-      description:
-        "ZaloPay's side: queried now, or the query that settled the order earlier (not asked again).",
-    }),
-    status: orderStatusSchema,
-    review: z.optional(reviewReasonSchema),
-    amount: vnd('the order amount'),
-    paidAmount: z.optional(vnd('what ZaloPay collected, as recorded here')),
-    refundedAmount: vnd('refunded so far'),
-    zalopay: z.strictObject({
-      state: described(z.enum(['paid', 'unpaid', 'failed', 'processing', 'unknown', 'unanswered']), {
-        description:
-          'paid (return_code 1), unpaid (3), failed (2), processing (3 with is_processing), unknown (2/-101: no such order), unanswered (the query failed).',
+export const reconciliationRowSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      appTransId: z.string(),
+      result: described(z.enum(['matched', 'mismatched', 'unresolved']), {
+        description: 'Agrees with ZaloPay, disagrees, or ZaloPay could not say.',
       }),
-      amount: z.optional(vnd("ZaloPay's amount")),
-      zpTransId: z.optional(z.string()),
-      returnCode: z.optional(z.int()),
-      subReturnCode: z.optional(z.int()),
-    }),
-    applied: z.optional(
-      described(
-        z.strictObject({
-          from: orderStatusSchema,
-          to: orderStatusSchema,
-          review: z.optional(reviewReasonSchema),
+      mismatches: described(z.array(z.enum(['amount', 'status', 'refunds'])), {
+        description: 'What disagrees; empty unless mismatched.',
+      }),
+      note: described(z.string(), { description: 'Why, in words.' }),
+      source: described(z.enum(['query', 'stored-query']), {
+        description:
+          "ZaloPay's side: queried now, or the query that settled the order earlier (not asked again).",
+      }),
+      status: orderStatusSchema(),
+      review: z.optional(reviewReasonSchema()),
+      amount: vnd('the order amount'),
+      paidAmount: z.optional(vnd('what ZaloPay collected, as recorded here')),
+      refundedAmount: vnd('refunded so far'),
+      zalopay: z.strictObject({
+        state: described(z.enum(['paid', 'unpaid', 'failed', 'processing', 'unknown', 'unanswered']), {
+          description:
+            'paid (return_code 1), unpaid (3), failed (2), processing (3 with is_processing), unknown (2/-101: no such order), unanswered (the query failed).',
         }),
-        {
-          description: "The change reconciliation made through the state machine (trigger 'reconciliation').",
-        },
+        amount: z.optional(vnd("ZaloPay's amount")),
+        zpTransId: z.optional(z.string()),
+        returnCode: z.optional(z.int()),
+        subReturnCode: z.optional(z.int()),
+      }),
+      applied: z.optional(
+        described(
+          z.strictObject({
+            from: orderStatusSchema(),
+            to: orderStatusSchema(),
+            review: z.optional(reviewReasonSchema()),
+          }),
+          {
+            description:
+              "The change reconciliation made through the state machine (trigger 'reconciliation').",
+          },
+        ),
       ),
-    ),
-    createdAt: z.string(),
-  }),
-  { description: 'One order of the day against ZaloPay (docs/reconciliation.md §4).' },
+      createdAt: z.string(),
+    }),
+    { description: 'One order of the day against ZaloPay (docs/reconciliation.md §4).' },
+  ),
 );
 
 const count = (description: string) => described(z.int(), { description });
 
 /** The counts and totals of a reconciliation's rows. */
-export const reconciliationSummarySchema = described(
-  z.strictObject({
-    date: z.string(),
-    orders: count('Orders reconciled.'),
-    matched: count('Agreeing with ZaloPay.'),
-    mismatched: count('Disagreeing: each one for a person.'),
-    unresolved: count(
-      'Whose ZaloPay side could not be learnt (query failed, processing, unknown at ZaloPay, still open).',
-    ),
-    queried: count('Queried now; the others were settled by a query and taken as ZaloPay said then.'),
-    applied: count('Changed by reconciliation (a payment recorded, an open order closed).'),
-    collectedHere: vnd('collected, as recorded here'),
-    collectedAtZaloPay: vnd('collected, as ZaloPay says'),
-    refundedHere: vnd('refunded, as recorded here'),
-  }),
-  { description: 'Counts and VND totals of the rows.' },
+export const reconciliationSummarySchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      date: z.string(),
+      orders: count('Orders reconciled.'),
+      matched: count('Agreeing with ZaloPay.'),
+      mismatched: count('Disagreeing: each one for a person.'),
+      unresolved: count(
+        'Whose ZaloPay side could not be learnt (query failed, processing, unknown at ZaloPay, still open).',
+      ),
+      queried: count('Queried now; the others were settled by a query and taken as ZaloPay said then.'),
+      applied: count('Changed by reconciliation (a payment recorded, an open order closed).'),
+      collectedHere: vnd('collected, as recorded here'),
+      collectedAtZaloPay: vnd('collected, as ZaloPay says'),
+      refundedHere: vnd('refunded, as recorded here'),
+    }),
+    { description: 'Counts and VND totals of the rows.' },
+  ),
 );
 
-const answerSchema = described(
-  z.strictObject({
-    date: z.string(),
-    total: count("The day's orders, all of them: what a progress bar counts to."),
-    rows: described(z.array(reconciliationRowSchema), { description: 'In id order.' }),
-    summary: reconciliationSummarySchema,
-    nextCursor: described(z.nullable(z.string()), {
-      description: 'Pass it as `cursor` to go on; null once the day is done.',
+const answerSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      date: z.string(),
+      total: count("The day's orders, all of them: what a progress bar counts to."),
+      rows: described(z.array(reconciliationRowSchema()), { description: 'In id order.' }),
+      summary: reconciliationSummarySchema(),
+      nextCursor: described(z.nullable(z.string()), {
+        description: 'Pass it as `cursor` to go on; null once the day is done.',
+      }),
     }),
-  }),
-  { description: 'The orders this call reconciled, and where the next call goes on.' },
+    { description: 'The orders this call reconciled, and where the next call goes on.' },
+  ),
 );
 
 /** The answer of `POST /reconciliations`. */
-export type ReconciliationPageView = z.output<typeof answerSchema>;
+export type ReconciliationPageView = z.output<ReturnType<typeof answerSchema>>;
 
 /**
  * `POST /reconciliations` (merchant, `x-api-key`): reconciles the next orders of a Vietnam day
@@ -187,7 +194,7 @@ export const contract = (): OperationContract => ({
     content: { 'application/json': { schema: requestSchema } },
   },
   responses: {
-    200: jsonAnswer('The orders reconciled by this call.', answerSchema),
+    200: jsonAnswer('The orders reconciled by this call.', answerSchema()),
     ...errorAnswers('INVALID_JSON', 'VALIDATION_FAILED', 'UNAUTHORIZED', 'INTERNAL'),
   },
 });

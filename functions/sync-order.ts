@@ -43,7 +43,7 @@ export const contract = (): OperationContract => ({
   tag: 'Merchant',
   auth: 'merchant',
   responses: {
-    200: jsonAnswer('The order, after the query.', orderViewSchema, {
+    200: jsonAnswer('The order, after the query.', orderViewSchema(), {
       paid: { summary: 'ZaloPay says it is paid', value: toOrderView(EXAMPLE_PAID, EXAMPLE_BASE_URL) },
     }),
     ...errorAnswers('UNAUTHORIZED', 'NOT_FOUND', 'INTERNAL'),

@@ -1,9 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { OPENAPI_PATH } from '../functions/routes';
-import { AppFunction, entryOf, type FunctionName } from './constructs/app-function';
+import { AppFunction, entryOf, type FunctionName, type LazyModule } from './constructs/app-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { OrderEvents } from './constructs/order-events';
 import { OrdersTable, type TableAccess } from './constructs/orders-table';
@@ -31,7 +32,18 @@ interface FunctionSpec {
    * encoding, whose cold start and CPU the buyer waits on.
    */
   memory: number;
+  /** A module bundled beside the function's own and loaded on the requests that need it. */
+  lazyModule?: LazyModule;
+  /** Files it reads at run time, copied beside its bundle (paths from the project root). */
+  assetFiles?: readonly string[];
 }
+
+/** The demo pages' HTML (web/: the pages and their partials), which the pages function reads at start. */
+const WEB_PAGES = ['web/checkout.html', 'web/result.html'].concat(
+  readdirSync(new URL('../web/partials/', import.meta.url))
+    .filter((file) => file.endsWith('.html'))
+    .map((file) => `web/partials/${file}`),
+);
 
 /** The functions and the least each one needs (functions/aws/<name>.ts say what they use). */
 export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
@@ -126,6 +138,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     secret: false,
     schedules: false,
     memory: 128,
+    // The API document's generator (every route's schemas), loaded at the first GET /openapi.json only.
+    lazyModule: { entry: entryOf('pages-openapi'), file: 'openapi.mjs', constant: 'PAGES_OPENAPI_MODULE' },
+    assetFiles: WEB_PAGES,
   },
   callback: {
     description: "ZaloPay's callback (Function URL), verified by MAC",
@@ -294,6 +309,8 @@ export class ZaloPayQrStack extends Stack {
         logRetention,
         environment,
         openTelemetryLayerArn: settings.openTelemetryLayerArn,
+        lazyModule: spec.lazyModule,
+        assetFiles: spec.assetFiles,
       });
       if (spec.table.length > 0) fn.bindTable(table, ...spec.table);
       if (spec.secret) fn.bindSecret(secret);

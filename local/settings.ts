@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { type ConfigFallbacks, isHttpUrl, parseEnv } from '../shared/core/config';
+import { type ConfigFallbacks, isHttpUrl } from '../shared/core/config';
+import { parseEnv } from '../shared/core/env';
 import { intBetween } from '../shared/core/schemas';
 import { DEFAULT_WEBHOOK_RETRY, type WebhookRetryPolicy, webhookSecretSchema } from '../shared/core/webhooks';
 import type { ZaloPayCredentials } from '../shared/core/zalopay/types';

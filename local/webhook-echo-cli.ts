@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import * as z from 'zod/mini';
-import { parseEnv } from '../shared/core/config';
+import { parseEnv } from '../shared/core/env';
 import { intBetween } from '../shared/core/schemas';
 import { webhookSecretSchema } from '../shared/core/webhooks';
 import { listen } from './server';

@@ -1,13 +1,14 @@
 import { DynamoIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
 import { makeHandler } from '../create-refund';
 import { store, table } from './lib/dynamo';
-import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
+import { metered, metrics } from './lib/metrics';
+import { clock, config, logger, policy } from './lib/runtime';
 import { statusCheckScheduler } from './lib/scheduler';
 import { credentials, merchantApiKey } from './lib/secrets';
 import { zalopay } from './lib/zalopay';
 
 /** `POST /orders/{appTransId}/refunds` (API Gateway, merchant). */
-export const handler = lambda(
+export const handler = metered(
   makeHandler({
     store,
     idempotency: new DynamoIdempotencyStore(table),

@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { webhookQueueSettings } from '../../shared/adapters/aws/settings';
 import { SqsDeadLetters } from '../../shared/adapters/webhook/sqs-dead-letters';
 import { makeHandler } from '../dead-letters';
-import { lambda, logger } from './lib/runtime';
+import { lambda, logger } from './lib/common';
 import { merchantApiKey } from './lib/secrets';
 
 const { queueUrl, deadLetterQueueUrl } = webhookQueueSettings(process.env);

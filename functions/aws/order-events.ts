@@ -2,8 +2,9 @@ import { orderEventsSettings } from '../../shared/adapters/aws/settings';
 import type { EventSink } from '../../shared/core/ports/events';
 import { makeHandler } from '../order-events';
 import { eventBusSink } from './lib/event-bus';
+import { metered, metrics } from './lib/metrics';
 import { pushPublisher } from './lib/push';
-import { config, lambda, logger, metrics } from './lib/runtime';
+import { config, logger } from './lib/runtime';
 import { webhookQueue } from './lib/webhook-queue';
 
 const { webhookQueueUrl } = orderEventsSettings(process.env);
@@ -17,4 +18,4 @@ const candidates: (EventSink | undefined)[] = [
 const sinks = candidates.filter((sink): sink is EventSink => Boolean(sink));
 
 /** The orders table's DynamoDB stream (event source mapping, partial batch responses). */
-export const handler = lambda(makeHandler({ sinks, config, log: logger, metrics }));
+export const handler = metered(makeHandler({ sinks, config, log: logger, metrics }));

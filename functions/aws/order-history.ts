@@ -1,6 +1,6 @@
 import { makeHandler } from '../order-history';
+import { lambda, logger } from './lib/common';
 import { store } from './lib/dynamo';
-import { lambda, logger } from './lib/runtime';
 import { merchantApiKey } from './lib/secrets';
 
 /** `GET /orders/{appTransId}/history` (API Gateway, merchant). */

@@ -1,24 +1,68 @@
-import { pushSettings } from '../../shared/adapters/aws/settings';
-import checkout from '../../web/checkout.html';
-import header from '../../web/partials/header.html';
-import outcome from '../../web/partials/outcome.html';
-import script from '../../web/partials/script.html';
-import style from '../../web/partials/style.html';
-import result from '../../web/result.html';
-import { makeHandler } from '../pages';
-import { config, lambda } from './lib/runtime';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { pageSettings } from '../../shared/adapters/aws/page-settings';
+import type { ErrorBody } from '../../shared/adapters/http/errors';
+import { json } from '../../shared/adapters/http/headers';
+import { makeHandler, readPages } from '../pages';
 
 /**
- * `GET /openapi.json` (always), `GET /` and `GET /result` (with the `demoPages` context): the pages are
- * in the bundle, the document is made from this deployment's settings at its first request. The
- * generator (every route's schemas) is imported only then, so the pages' cold start does not run it.
- * The pages subscribe to AppSync Events with what the stack put in the environment.
+ * Where the API document's generator is: in the bundle, `./openapi.mjs` beside index.mjs, which
+ * esbuild defines here (`lazyModule` of infra/constructs/app-function.ts builds that file); unbundled,
+ * the TypeScript source. A specifier esbuild cannot read, so it does not inline the generator.
  */
-export const handler = lambda(
-  makeHandler({
-    pages: { checkout, result, partials: { header, outcome, script, style } },
-    config,
-    push: pushSettings(process.env),
-    apiDocument: async () => (await import('../openapi')).apiDocument({ ...config, urls: config }),
-  }),
-);
+declare const PAGES_OPENAPI_MODULE: string | undefined;
+const openapiModule =
+  typeof PAGES_OPENAPI_MODULE === 'string'
+    ? new URL(PAGES_OPENAPI_MODULE, import.meta.url).href
+    : './pages-openapi';
+
+/**
+ * `GET /openapi.json` (always), `GET /` and `GET /result` (with the `demoPages` context). The cold
+ * start loads only what every request needs (docs/conventions.md §1): the pages, read from the asset; the
+ * merchant's name and the push settings, checked without the settings' schemas; no middleware, no
+ * Powertools. The document and its generator are loaded at its first request. The pages subscribe to
+ * AppSync Events with what the stack put in the environment.
+ */
+const settings = pageSettings(process.env);
+const pages = makeHandler({
+  // Files beside the bundle (`assetFiles` of infra/constructs/app-function.ts), not strings in it:
+  // Node reads through the text of every module that has a source map, so 55 KB of HTML inside
+  // index.mjs cost its cold start about 40 ms (docs/conventions.md §8).
+  pages: readPages(new URL('./web/', import.meta.url)),
+  config: settings,
+  push: settings.push,
+  apiDocument: async () =>
+    ((await import(openapiModule)) as typeof import('./pages-openapi')).deploymentDocument(process.env),
+});
+
+/** The answer to anything unexpected, as every function gives it (shared/adapters/http/errors.ts). */
+const INTERNAL: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error' } };
+
+/**
+ * Only the document can fail (a malformed setting, its module missing): one JSON log line in the
+ * shape of the other functions' Powertools logs, and a 500 with the usual error body.
+ */
+const logFailure = (error: unknown, context: Pick<Context, 'awsRequestId'> | undefined) => {
+  if (process.env.LOG_LEVEL?.toUpperCase() === 'SILENT') return;
+  const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+  const line = {
+    level: 'ERROR',
+    message: 'the API document could not be made',
+    timestamp: new Date().toISOString(),
+    service: process.env.POWERTOOLS_SERVICE_NAME,
+    function_request_id: context?.awsRequestId,
+    error: { name, message, stack },
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+};
+
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context?: Pick<Context, 'awsRequestId'>,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  try {
+    return await pages(event);
+  } catch (error) {
+    logFailure(error, context);
+    return json(500, INTERNAL);
+  }
+};

@@ -1,6 +1,6 @@
 import { makeHandler } from '../read-refunds';
+import { lambda, logger } from './lib/common';
 import { store } from './lib/dynamo';
-import { lambda, logger } from './lib/runtime';
 import { merchantApiKey } from './lib/secrets';
 
 /** `GET /orders/{appTransId}/refunds[/{mRefundId}]` (API Gateway, merchant). */

@@ -4,11 +4,12 @@ import { reportsSettings } from '../../shared/adapters/aws/settings';
 import { S3ReportStore } from '../../shared/adapters/s3/report-store';
 import { dailyOptions, makeHandler } from '../reconcile';
 import { store } from './lib/dynamo';
-import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
+import { metered, metrics } from './lib/metrics';
+import { clock, config, logger, policy } from './lib/runtime';
 import { zalopay } from './lib/zalopay';
 
 /** Daily at 02:00 Vietnam time (EventBridge Scheduler): reconciles the day before, report to S3. */
-export const handler = lambda(
+export const handler = metered(
   makeHandler({
     store,
     zalopay,

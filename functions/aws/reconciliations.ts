@@ -2,12 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { routeOptions } from '../reconcile';
 import { makeHandler } from '../reconciliations';
 import { store } from './lib/dynamo';
-import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
+import { metered, metrics } from './lib/metrics';
+import { clock, config, logger, policy } from './lib/runtime';
 import { merchantApiKey } from './lib/secrets';
 import { zalopay } from './lib/zalopay';
 
 /** `POST /reconciliations` (API Gateway, merchant). */
-export const handler = lambda(
+export const handler = metered(
   makeHandler({
     store,
     zalopay,

@@ -1,6 +1,7 @@
 import { makeHandler } from '../status-check';
 import { store } from './lib/dynamo';
-import { clock, lambda, logger, metrics, policy } from './lib/runtime';
+import { metered, metrics } from './lib/metrics';
+import { clock, logger, policy } from './lib/runtime';
 import { selfScheduler } from './lib/scheduler';
 import { zalopay } from './lib/zalopay';
 
@@ -10,7 +11,7 @@ const { scheduler, learnTarget } = selfScheduler();
  * The status check EventBridge Scheduler invokes (asynchronously) with `{appTransId, attempt}`;
  * its follow-ups target this very function.
  */
-export const handler = lambda(
+export const handler = metered(
   makeHandler({ store, zalopay, scheduler, clock, policy, log: logger, metrics }),
   learnTarget,
 );

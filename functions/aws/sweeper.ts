@@ -1,11 +1,12 @@
 import { makeHandler, sweepOptions } from '../sweeper';
 import { store } from './lib/dynamo';
-import { clock, config, lambda, logger, metrics, policy } from './lib/runtime';
+import { metered, metrics } from './lib/metrics';
+import { clock, config, logger, policy } from './lib/runtime';
 import { statusCheckScheduler } from './lib/scheduler';
 import { zalopay } from './lib/zalopay';
 
 /** Every 5 minutes (EventBridge Scheduler): works through the orders whose check is overdue. */
-export const handler = lambda(
+export const handler = metered(
   makeHandler({
     store,
     zalopay,

@@ -1,11 +1,12 @@
 import { makeHandler } from '../sync-order';
 import { store } from './lib/dynamo';
-import { clock, config, lambda, logger, metrics, noScheduling, policy } from './lib/runtime';
+import { metered, metrics } from './lib/metrics';
+import { clock, config, logger, noScheduling, policy } from './lib/runtime';
 import { merchantApiKey } from './lib/secrets';
 import { zalopay } from './lib/zalopay';
 
 /** `POST /orders/{appTransId}/sync` (API Gateway, merchant). */
-export const handler = lambda(
+export const handler = metered(
   makeHandler({
     store,
     zalopay,

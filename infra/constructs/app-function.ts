@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -29,8 +31,11 @@ export type FunctionName =
   | 'events-key-renewer'
   | 'reconcile';
 
-/** The Lambda entry module of a function: its composition root under functions/aws/. */
-export const entryOf = (name: FunctionName): string =>
+/**
+ * The Lambda entry module of a function: its composition root under functions/aws/; or a module
+ * bundled beside one (`pages-openapi`, see {@link LazyModule}).
+ */
+export const entryOf = (name: FunctionName | 'pages-openapi'): string =>
   fileURLToPath(new URL(`../../functions/aws/${name}.ts`, import.meta.url));
 
 /** The project root, where package-lock.json and tsconfig.json live. */
@@ -46,8 +51,8 @@ export const RUNTIME_NODE_OPTIONS = '--enable-source-maps';
  * How every function is bundled, by the local esbuild (never Docker). One ESM file per function
  * with the AWS SDK clients it imports bundled and tree-shaken (not the runtime's copy, whose
  * version drifts), `module` entry points first so packages resolve to their ESM builds, and a
- * `require` for the CommonJS dependencies that still call it. The demo pages' HTML is inlined as
- * text when the pages function is bundled. The benchmark bundles through this same construct.
+ * `require` for the CommonJS dependencies that still call it. The benchmark bundles through this
+ * same construct.
  */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -59,10 +64,74 @@ export const BUNDLING: BundlingOptions = {
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
-  loader: { '.html': 'text' },
   logLevel: LogLevel.WARNING,
   forceDockerBundling: false,
 };
+
+/**
+ * A module the function imports only on some requests, bundled as a file of its own beside
+ * index.mjs so that the cold start neither loads nor compiles it. A one-file esbuild bundle would
+ * inline even a dynamic `import()`; so `entry` is built with the same options as the function
+ * (ESM, minified, source map, target, banner) into `file`, and index.mjs gets the constant
+ * `constant` defined as `./<file>`, which the function imports by (functions/aws/pages.ts).
+ */
+export interface LazyModule {
+  entry: string;
+  file: string;
+  constant: string;
+}
+
+/** The esbuild of the project, the one the construct bundles with. */
+const ESBUILD = createRequire(import.meta.url).resolve('esbuild/bin/esbuild');
+
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/** The shell command that bundles `entry` into `outfile` as {@link BUNDLING} bundles an entry. */
+export const esbuildCommand = (entry: string, outfile: string): string =>
+  [
+    ESBUILD,
+    entry,
+    '--bundle',
+    '--platform=node',
+    `--target=${BUNDLING.target}`,
+    `--format=${BUNDLING.format}`,
+    `--main-fields=${BUNDLING.mainFields?.join(',')}`,
+    `--banner:js=${BUNDLING.banner}`,
+    ...(BUNDLING.minify ? ['--minify'] : []),
+    ...(BUNDLING.sourceMap ? ['--sourcemap'] : []),
+    ...(BUNDLING.sourcesContent === false ? ['--sources-content=false'] : []),
+    ...Object.entries(BUNDLING.loader ?? {}).map(([ext, loader]) => `--loader:${ext}=${loader}`),
+    `--log-level=${BUNDLING.logLevel}`,
+    `--outfile=${outfile}`,
+  ]
+    .map(shellQuote)
+    .join(' ');
+
+/** What lies beside a function's index.mjs in its asset, besides the source map. */
+interface Beside {
+  lazyModule: LazyModule | undefined;
+  assetFiles: readonly string[] | undefined;
+}
+
+/** {@link BUNDLING}, with the lazy module built and the files copied beside the bundle when given. */
+const bundlingWith = ({ lazyModule: lazy, assetFiles = [] }: Beside): BundlingOptions =>
+  lazy || assetFiles.length > 0
+    ? {
+        ...BUNDLING,
+        ...(lazy && { define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) } }),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [
+            ...(lazy ? [esbuildCommand(lazy.entry, join(outputDir, lazy.file))] : []),
+            ...assetFiles.map((file) => {
+              const to = join(outputDir, file);
+              return `mkdir -p ${shellQuote(dirname(to))} && cp ${shellQuote(join(PROJECT_ROOT, file))} ${shellQuote(to)}`;
+            }),
+          ],
+        },
+      }
+    : BUNDLING;
 
 /** Props of {@link AppFunction}: what differs between functions. */
 export interface AppFunctionProps
@@ -79,6 +148,14 @@ export interface AppFunctionProps
    * tracing alone, no SDK in the bundle.
    */
   openTelemetryLayerArn?: string | undefined;
+  /** A module bundled beside index.mjs and loaded only when the function imports it. */
+  lazyModule?: LazyModule | undefined;
+  /**
+   * Files the function reads at run time (paths from the project root), copied to the same paths
+   * in its asset: data kept out of the bundle's text, which Node reads through when it has a
+   * source map (the pages' HTML, functions/aws/pages.ts).
+   */
+  assetFiles?: readonly string[] | undefined;
 }
 
 /**
@@ -98,7 +175,15 @@ export class AppFunction extends NodejsFunction {
   constructor(
     scope: Construct,
     id: string,
-    { entry, logRetention, environment, openTelemetryLayerArn, ...props }: AppFunctionProps,
+    {
+      entry,
+      logRetention,
+      environment,
+      openTelemetryLayerArn,
+      lazyModule,
+      assetFiles,
+      ...props
+    }: AppFunctionProps,
   ) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention,
@@ -121,7 +206,7 @@ export class AppFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      bundling: BUNDLING,
+      bundling: bundlingWith({ lazyModule, assetFiles }),
       environment: {
         NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
+import { ConfigError } from './config-error';
+import { type Env, parseEnv } from './env';
+import { LOG_LEVELS } from './log-level';
 import { intBetween } from './schemas';
-import { zodMessages } from './zod-messages';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Seconds, fractions allowed so tests can run the whole schedule in milliseconds. */
 const seconds = (min: number, max: number) => z.coerce.number().check(z.minimum(min), z.maximum(max));
@@ -64,7 +64,7 @@ const appSettings = z
       z._default(z.string(), 'info'),
       z.pipe(
         z.transform((l: string) => l.toUpperCase()),
-        z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']),
+        z.enum(LOG_LEVELS),
       ),
     ),
   })
@@ -103,22 +103,7 @@ export type AppConfig = Omit<
   zalopayApiBase: string;
 };
 
-/** Thrown at load when a variable is malformed; the message names every bad variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
-export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env, nameOf = (path: string) => path): T => {
-  const parsed = schema.safeParse(env, { error: zodMessages });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${nameOf(String(i.path[0] ?? '')) || 'environment'}: ${i.message}`,
-    );
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-};
+export { ConfigError } from './config-error';
 
 /** Where the local runtime points the URLs a deployment always sets. */
 export interface ConfigFallbacks {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ORDER_STATUSES, type Order, type OrderStatus, type Refund } from './orders/model';
 import { orderViewSchema, refundViewSchema, toOrderView, toRefundView } from './orders/view';
-import { described, isoTimestamp } from './schemas';
+import { described, isoTimestamp, lazySchema } from './schemas';
 
 /**
  * Order events (docs/events.md §2): one per client-visible change of an order, made from the order
@@ -28,46 +28,50 @@ export const EVENT_TYPES = [
 ] as EventType[] as [EventType, ...EventType[]];
 
 /** An event's id (the webhook's `webhook-id`): its order and the order's version after the change. */
-export const eventIdSchema = described(z.string(), {
-  description:
-    '`<appTransId>.<version>`: stable across redeliveries, so consumers deduplicate on it; the ' +
-    "version orders one order's events.",
-  examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e.4'],
-});
+export const eventIdSchema = /* @__PURE__ */ lazySchema(() =>
+  described(z.string(), {
+    description:
+      '`<appTransId>.<version>`: stable across redeliveries, so consumers deduplicate on it; the ' +
+      "version orders one order's events.",
+    examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e.4'],
+  }),
+);
 
 /**
  * What every consumer receives (docs/events.md §2): the webhook body, EventBridge's `detail`. The
  * API document publishes it as the webhook's body, so receivers can validate what we send.
  */
-export const eventEnvelopeSchema = described(
-  z.strictObject({
-    id: eventIdSchema,
-    type: described(z.enum(EVENT_TYPES), {
-      description:
-        "`order.` and the order's new status in lower case; or, when a refund became final " +
-        '(`SUCCEEDED` or `FAILED`) without the status changing, `refund.succeeded` or `refund.failed`.',
-    }),
-    createdAt: isoTimestamp(
-      "When the change happened: the order's `updatedAt`, never the time of a delivery.",
-    ),
-    data: z.strictObject({
-      order: orderViewSchema,
-      refund: described(z.optional(refundViewSchema), {
+export const eventEnvelopeSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      id: eventIdSchema(),
+      type: described(z.enum(EVENT_TYPES), {
         description:
-          'The refund that became final in this change: on `refund.succeeded` and `refund.failed`, ' +
-          'and on the `order.refunded` its success completed.',
+          "`order.` and the order's new status in lower case; or, when a refund became final " +
+          '(`SUCCEEDED` or `FAILED`) without the status changing, `refund.succeeded` or `refund.failed`.',
+      }),
+      createdAt: isoTimestamp(
+        "When the change happened: the order's `updatedAt`, never the time of a delivery.",
+      ),
+      data: z.strictObject({
+        order: orderViewSchema(),
+        refund: described(z.optional(refundViewSchema()), {
+          description:
+            'The refund that became final in this change: on `refund.succeeded` and `refund.failed`, ' +
+            'and on the `order.refunded` its success completed.',
+        }),
       }),
     }),
-  }),
-  {
-    description:
-      'An order event (docs/events.md §2): one per change a client can see, a status change or a ' +
-      'refund that became final.',
-  },
+    {
+      description:
+        'An order event (docs/events.md §2): one per change a client can see, a status change or a ' +
+        'refund that became final.',
+    },
+  ),
 );
 
 /** What every consumer receives (docs/events.md §2). */
-export type EventEnvelope = z.output<typeof eventEnvelopeSchema>;
+export type EventEnvelope = z.output<ReturnType<typeof eventEnvelopeSchema>>;
 
 /** What the buyer's page is pushed (docs/events.md §5): no personal data, the page re-reads the order. */
 export interface PushMessage {

@@ -45,6 +45,20 @@ export const jsonContentOf = (schema: unknown): z.ZodMiniType | undefined =>
   jsonContent.get(schema as z.ZodMiniType);
 
 /**
+ * A schema built at its first use, the same instance at every use after. For the schemas of what
+ * we answer and publish: handlers build answers by their types and never parse them, so only the API
+ * document (functions/openapi.ts) reads these schemas, and no Lambda function builds them when it
+ * starts (every zod schema built at import adds to the cold start: README "Bundles").
+ */
+export const lazySchema = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+};
+
+/**
  * An ISO-8601 UTC timestamp in an answer (`Date.prototype.toISOString`). Answers are never parsed,
  * so the format is stated rather than checked.
  */

@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { deploymentDocument } from '../../functions/aws/pages-openapi';
 import { makeHandler as makePagesHandler } from '../../functions/pages';
-import type { FunctionName } from '../../infra/constructs/app-function';
+import { BUNDLING, type FunctionName } from '../../infra/constructs/app-function';
 import { readWebPages } from '../../local/web-pages';
-import { AWS_ENV } from '../../shared/adapters/aws/settings';
-import { bundleStack, lambdaEnvironment } from '../support/bundles';
+import { AWS_ENV, pushSettings } from '../../shared/adapters/aws/settings';
+import { bundleStack, lambdaEnvironment, SDK_CLIENTS } from '../support/bundles';
 import { useLocalDynamo } from '../support/dynamo';
 import { SANDBOX } from '../support/sandbox';
 
@@ -48,11 +49,15 @@ const lambdaEnv = (): Record<string, string> => ({
  * Runs `script` with the bundle's `handler` in a fresh Node process and returns what it printed.
  * Asynchronously: dynalite answers from this process meanwhile.
  */
-const inBundle = async (name: FunctionName, script: string): Promise<unknown> => {
+const inBundle = async (
+  name: FunctionName,
+  script: string,
+  env: Record<string, string> = {},
+): Promise<unknown> => {
   const main = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundles.get(name)!).href)}); ${script}`;
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', main], {
-      env: lambdaEnv(),
+      env: { ...lambdaEnv(), ...env },
     });
     return JSON.parse(stdout);
   } catch (error) {
@@ -65,13 +70,17 @@ const inBundle = async (name: FunctionName, script: string): Promise<unknown> =>
 const load = async (name: FunctionName) =>
   (await inBundle(name, 'process.stdout.write(JSON.stringify(typeof handler));')) as string;
 
-/** The handler's answer to `event`. */
-const invoke = async (name: FunctionName, event: unknown) =>
+/** The handler's answer to `event` (`env` on top of Lambda's). */
+const invoke = async (name: FunctionName, event: unknown, env: Record<string, string> = {}) =>
   (await inBundle(
     name,
     `const context = { functionName: 'test', awsRequestId: 'r-1', invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:test', getRemainingTimeInMillis: () => 10000 };
      process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, context)));`,
+    env,
   )) as APIGatewayProxyStructuredResultV2 & { body: string };
+
+/** The files of a function's asset: its bundle and what lies beside it. */
+const assetFiles = (name: FunctionName) => readdirSync(dirname(bundles.get(name)!)).sort();
 
 const httpEvent = (rawPath: string, pathParameters?: Record<string, string>) => ({
   version: '2.0',
@@ -136,6 +145,7 @@ describe('the Lambda bundles', () => {
       const fromSource = makePagesHandler({
         pages: await readWebPages(),
         config: { merchantName: 'ZaloPay QR demo' },
+        push: pushSettings(lambdaEnv()),
         apiDocument: () => ({}),
       });
       for (const path of ['/', '/result']) {
@@ -151,9 +161,119 @@ describe('the Lambda bundles', () => {
     IN_BUNDLE_TIMEOUT_MS,
   );
 
+  it(
+    "serves this deployment's API document from openapi.mjs, beside the pages' bundle",
+    async () => {
+      const bundled = await invoke('pages', httpEvent('/openapi.json'));
+      expect(bundled).toMatchObject({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' },
+      });
+      expect(JSON.parse(bundled.body)).toEqual(deploymentDocument(lambdaEnv()));
+      expect(JSON.parse(bundled.body)).toMatchObject({ servers: [{ url: 'https://api.example.com' }] });
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
+
+  it(
+    'answers a document it cannot make with a 500 and one JSON log line; the pages still load',
+    async () => {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { handler } = await import(${JSON.stringify(pathToFileURL(bundles.get('pages')!).href)});
+           const page = await handler(${JSON.stringify(httpEvent('/'))}, { awsRequestId: 'r-1' });
+           const document = await handler(${JSON.stringify(httpEvent('/openapi.json'))}, { awsRequestId: 'r-2' });
+           process.stdout.write(JSON.stringify({ page: page.statusCode, document }));`,
+        ],
+        { env: { ...lambdaEnv(), LOG_LEVEL: 'info', AMOUNT_MIN: 'a thousand' } },
+      );
+      expect(JSON.parse(stdout)).toEqual({
+        page: 200,
+        document: {
+          statusCode: 500,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+          },
+          body: JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }),
+        },
+      });
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        level: 'ERROR',
+        service: lambdaEnv().POWERTOOLS_SERVICE_NAME,
+        function_request_id: 'r-2',
+        error: { name: 'ConfigError', message: expect.stringContaining('AMOUNT_MIN') },
+      });
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
+
+  it("keeps the API document's generator out of the pages' start-up file, in a file of its own", () => {
+    expect(assetFiles('pages')).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+      'openapi.mjs',
+      'openapi.mjs.map',
+      'web',
+    ]);
+    for (const name of bundles.keys()) {
+      if (name !== 'pages')
+        expect({ name, files: assetFiles(name) }).toEqual({ name, files: ['index.mjs', 'index.mjs.map'] });
+    }
+    const sourcesOf = (file: string) =>
+      (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+    const startUp = bundles.get('pages')!;
+    const lazy = join(dirname(startUp), 'openapi.mjs');
+    // No schema library, no generator, no handler module but the pages' own, no middleware or logger.
+    expect(
+      sourcesOf(startUp).filter((s) => /node_modules|openapi|contract|errors\.ts|schemas|runtime/.test(s)),
+    ).toEqual([]);
+    expect(readFileSync(startUp, 'utf8')).not.toContain('ZaloPay QR payments');
+    expect(sourcesOf(lazy)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/functions\/openapi\.ts$/)]),
+    );
+    expect(readFileSync(lazy, 'utf8')).toContain('ZaloPay QR payments');
+    // Built as the function itself is: ESM with the same banner, minified, with its source map.
+    const code = readFileSync(lazy, 'utf8');
+    expect(code.startsWith(BUNDLING.banner!)).toBe(true);
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=openapi.mjs.map')).toBe(true);
+    expect(code.split('\n').length).toBeLessThan(50);
+  });
+
+  it("keeps the pages' HTML out of the start-up file's text: web/ is copied beside it, as it is", () => {
+    const asset = dirname(bundles.get('pages')!);
+    const files = (dir: string): string[] =>
+      readdirSync(join(asset, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+      );
+    const web = files('web').sort();
+    expect(web).toEqual(
+      expect.arrayContaining(['web/checkout.html', 'web/partials/style.html', 'web/result.html']),
+    );
+    for (const file of web) {
+      expect(readFileSync(join(asset, file), 'utf8')).toBe(
+        readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'),
+      );
+    }
+    // The start-up file is code: a few KB, none of the pages' markup.
+    const code = readFileSync(bundles.get('pages')!, 'utf8');
+    expect(code).not.toContain('<!doctype html>');
+    expect(code.length).toBeLessThan(16_000);
+  });
+
   it('holds only the AWS SDK clients each function uses', () => {
     const clients = (name: FunctionName) => {
-      const code = readFileSync(bundles.get(name)!, 'utf8');
+      // Every file of the asset: pages' openapi.mjs holds none either.
+      const code = assetFiles(name)
+        .filter((file) => file.endsWith('.mjs'))
+        .map((file) => readFileSync(join(dirname(bundles.get(name)!), file), 'utf8'))
+        .join('\n');
       return [
         code.includes('DynamoDB_20120810') && 'dynamodb',
         code.includes('secretsmanager') && 'secrets-manager',
@@ -164,30 +284,10 @@ describe('the Lambda bundles', () => {
         code.includes('AmazonS3') && 's3',
       ].filter(Boolean);
     };
-    expect(Object.fromEntries([...bundles.keys()].sort().map((name) => [name, clients(name)]))).toEqual({
-      callback: ['dynamodb', 'secrets-manager'],
-      'cancel-order': ['dynamodb', 'secrets-manager'],
-      'create-order': ['dynamodb', 'secrets-manager', 'scheduler'],
-      'create-refund': ['dynamodb', 'secrets-manager', 'scheduler'],
-      'dead-letters': ['secrets-manager', 'sqs'],
-      'get-order': ['dynamodb', 'secrets-manager'],
-      'list-reviews': ['dynamodb', 'secrets-manager'],
-      'order-history': ['dynamodb', 'secrets-manager'],
-      pages: [],
-      qr: ['dynamodb'],
-      'read-refunds': ['dynamodb', 'secrets-manager'],
-      // The daily run writes its report to S3; the route answers it.
-      reconcile: ['dynamodb', 'secrets-manager', 's3'],
-      reconciliations: ['dynamodb', 'secrets-manager'],
-      redirect: ['dynamodb', 'secrets-manager'],
-      'status-check': ['dynamodb', 'secrets-manager', 'scheduler'],
-      sweeper: ['dynamodb', 'secrets-manager', 'scheduler'],
-      'sync-order': ['dynamodb', 'secrets-manager'],
-      // AppSync Events' publish is a signed fetch, no SDK client; the stream records come in the event.
-      'order-events': ['eventbridge', 'sqs'],
-      'webhook-delivery': ['secrets-manager', 'sqs'],
-      'events-key-renewer': ['appsync'],
-    });
+    expect(Object.fromEntries([...bundles.keys()].map((name) => [name, clients(name)]))).toEqual(
+      Object.fromEntries([...bundles.keys()].map((name) => [name, [...SDK_CLIENTS[name]]])),
+    );
+    expect([...bundles.keys()].sort()).toEqual(Object.keys(SDK_CLIENTS).sort());
   });
 
   it('holds no X-Ray SDK and no Powertools Tracer: Lambda active tracing needs neither', () => {
@@ -196,12 +296,14 @@ describe('the Lambda bundles', () => {
       const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
       const tracing = sources.filter((s) => /aws-xray-sdk|@aws-lambda-powertools\/tracer|cls-hooked/.test(s));
       expect({ name, tracing }).toEqual({ name, tracing: [] });
-      expect(sources.some((s) => s.includes('@aws-lambda-powertools/logger'))).toBe(true);
+      // Every function logs through Powertools but pages, whose start-up loads none (functions/aws/pages.ts).
+      const logger = sources.some((s) => s.includes('@aws-lambda-powertools/logger'));
+      expect({ name, logger }).toEqual({ name, logger: name !== 'pages' });
     }
   });
 
   it('holds no key, not even the public sandbox keys (those are local defaults only)', () => {
-    for (const file of bundles.values()) {
+    for (const file of [...bundles.values(), join(dirname(bundles.get('pages')!), 'openapi.mjs')]) {
       const code = readFileSync(file, 'utf8');
       expect(code).not.toContain(SANDBOX.key1);
       expect(code).not.toContain(SANDBOX.key2);

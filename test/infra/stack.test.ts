@@ -10,6 +10,7 @@ import {
   TTL_ATTRIBUTE,
 } from '../../shared/adapters/dynamodb/schema';
 import { attemptsWithin, DEFAULT_WEBHOOK_RETRY } from '../../shared/core/webhooks';
+import { lambdaEnvironment } from '../support/bundles';
 import { SANDBOX } from '../support/sandbox';
 import { idsOfType, type Json, type Synthesized, synthesize } from './support';
 
@@ -994,3 +995,26 @@ describe('order events (docs/events.md)', () => {
 /** The subscribe handler's APPSYNC_JS code, as deployed. */
 const namespaceCode = (s: Synthesized): string =>
   s.properties(idsOfType(s.json, 'AWS::AppSync::ChannelNamespace')[0]!).CodeHandlers;
+
+describe('the Lambda environment the bundle tests and bench give', () => {
+  /** Every variable name the template gives any function. */
+  const variablesOf = ({ json }: Synthesized): string[] =>
+    [
+      ...new Set(
+        idsOfType(json, 'AWS::Lambda::Function').flatMap((id) =>
+          Object.keys(json.Resources[id].Properties.Environment?.Variables ?? {}),
+        ),
+      ),
+    ].sort();
+
+  it('has every variable any function of the stack is given, with and without a webhook', () => {
+    const given = Object.keys(lambdaEnvironment());
+    const withWebhook = synthesize({ webhookUrl: 'https://shop.example/hooks' });
+    for (const stack of [sandbox, withWebhook]) {
+      const variables = variablesOf(stack);
+      // Not vacuous: the template's own variables are read.
+      expect(variables).toEqual(expect.arrayContaining([AWS_ENV.tableName, AWS_ENV.eventsApiId]));
+      expect(variables.filter((name) => !given.includes(name))).toEqual([]);
+    }
+  });
+});

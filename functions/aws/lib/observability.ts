@@ -48,17 +48,20 @@ const publishMetrics = (metrics: PowertoolsMetrics): MiddlewareObj => {
   return { after: publish, onError: publish };
 };
 
-/** The Powertools instances of one function, created once per container. */
+/**
+ * The Powertools instances of one function, created once per container. Metrics only for the
+ * functions that count something: the others do not load Powertools Metrics at all.
+ */
 interface Observability {
   logger: Logger;
-  metrics: PowertoolsMetrics;
+  metrics?: PowertoolsMetrics;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 /**
  * Wraps a handler built by `makeHandler` in the Lambda observability layer: the request's context
- * on every log line (the event itself is never logged) and the metrics flush. No tracing SDK:
+ * on every log line (the event itself is never logged) and, given `metrics`, their flush. No tracing SDK:
  * Lambda's active tracing records the invocation without one (docs/conventions.md §6). The handler stays an inner middy chain, so
  * its own error middleware has shaped the answer before this layer sees it: a 4xx is not a fault.
  */
@@ -67,5 +70,5 @@ export const observe =
   <E, R>(handler: Handler<E, R>, ...extra: MiddlewareObj<E, R>[]) =>
     middy<E, R>((event: E, context: Context) => handler(event, context))
       .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-      .use(publishMetrics(metrics))
+      .use(metrics ? [publishMetrics(metrics)] : [])
       .use(extra);

@@ -1,45 +1,11 @@
 import * as z from 'zod/mini';
-import { ConfigError, parseEnv } from '../../core/config';
+import { ConfigError, parseEnv } from '../../core/env';
 import { intBetween } from '../../core/schemas';
 import { isWebhookSecret } from '../../core/webhooks';
 import type { ZaloPayCredentials } from '../../core/zalopay/types';
+import { AWS_ENV } from './env';
 
-/**
- * The AWS-only settings: the variables the CDK stack (infra/) gives each function and the Lambda
- * composition roots (functions/aws/) read, named once here so the two cannot drift apart. Each
- * function gets only the groups it uses; the app settings of `loadConfig` come on top.
- */
-export const AWS_ENV = {
-  /** The single table of `schema.ts`. */
-  tableName: 'TABLE_NAME',
-  /** ARN of the Secrets Manager secret holding {@link AppSecret}. */
-  secretArn: 'ZALOPAY_SECRET_ARN',
-  /** How long a read secret is reused before it is fetched again (rotation pick-up time). */
-  secretMaxAgeSeconds: 'ZALOPAY_SECRET_MAX_AGE_SECONDS',
-  scheduleGroup: 'STATUS_CHECK_SCHEDULE_GROUP',
-  /** Unset in status-check itself, which cannot name its own ARN (see functions/aws/scheduler.ts). */
-  statusCheckArn: 'STATUS_CHECK_FUNCTION_ARN',
-  schedulerRoleArn: 'STATUS_CHECK_SCHEDULER_ROLE_ARN',
-  deadLetterArn: 'STATUS_CHECK_DLQ_ARN',
-  /** AppSync Events' HTTP publish endpoint, `https://<http domain>/event` (order-events). */
-  eventsEndpoint: 'EVENTS_HTTP_ENDPOINT',
-  /** The bus order events are put on, by name or ARN (order-events). */
-  eventBus: 'EVENT_BUS',
-  /** The merchant webhook's delivery queue (order-events enqueues, webhook-delivery consumes). */
-  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
-  webhookDeadLetterQueueUrl: 'WEBHOOK_DLQ_URL',
-  /** The merchant's receiver, from the `webhookUrl` context (webhook-delivery). */
-  webhookUrl: 'WEBHOOK_URL',
-  /** The Event API and the id of the key the pages subscribe with (events-key-renewer). */
-  eventsApiId: 'EVENTS_API_ID',
-  eventsApiKeyId: 'EVENTS_API_KEY_ID',
-  /** What the pages subscribe with: AppSync Events' real-time URL, HTTP domain and API key (pages). */
-  eventsRealtimeUrl: 'EVENTS_REALTIME_URL',
-  eventsHost: 'EVENTS_HTTP_HOST',
-  eventsApiKey: 'EVENTS_API_KEY',
-  /** The bucket the daily reconciliation writes its reports to (reconcile). */
-  reportsBucket: 'RECONCILIATION_BUCKET',
-} as const;
+export { AWS_ENV } from './env';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -166,21 +132,7 @@ export const eventsKeySettings = (env: Env): { apiId: string; keyId: string } =>
   return { apiId: c[AWS_ENV.eventsApiId], keyId: c[AWS_ENV.eventsApiKeyId] };
 };
 
-/** How the demo pages subscribe to their order's channel; undefined without a push channel (long-poll only). */
-export const pushSettings = (env: Env): { realtimeUrl: string; host: string; apiKey: string } | undefined => {
-  const c = parseEnv(
-    z.object({
-      [AWS_ENV.eventsRealtimeUrl]: z.optional(url),
-      [AWS_ENV.eventsHost]: z.optional(text),
-      [AWS_ENV.eventsApiKey]: z.optional(text),
-    }),
-    env,
-  );
-  const realtimeUrl = c[AWS_ENV.eventsRealtimeUrl];
-  const host = c[AWS_ENV.eventsHost];
-  const apiKey = c[AWS_ENV.eventsApiKey];
-  return realtimeUrl && host && apiKey ? { realtimeUrl, host, apiKey } : undefined;
-};
+export { pushSettings } from './page-settings';
 
 /** The secret's JSON (docs/configuration.md): ZaloPay's app credentials and our merchant API key. */
 export interface AppSecret {

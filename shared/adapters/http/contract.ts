@@ -106,7 +106,7 @@ export const errorAnswers = (...codes: ErrorCode[]): Record<number, ResponseCont
         content: {
           'application/json': {
             schema: z.intersection(
-              errorBodySchema,
+              errorBodySchema(),
               z.looseObject({ error: z.looseObject({ code: z.enum(these as [ErrorCode, ...ErrorCode[]]) }) }),
             ),
           },

@@ -3,8 +3,11 @@ import * as z from 'zod/mini';
 import { OrderNotCancellableError } from '../../core/orders/cancel';
 import { OrderCreationError } from '../../core/orders/create';
 import { RefundRefusedError } from '../../core/orders/refund';
-import { described } from '../../core/schemas';
+import { described, lazySchema } from '../../core/schemas';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
+import { json } from './headers';
+
+export { JSON_HEADERS, json, NOSNIFF } from './headers';
 
 /**
  * The error codes of docs/http-api.md §1: the HTTP statuses each is answered with, and when. The API
@@ -67,69 +70,78 @@ export type StatusOf<C extends ErrorCode> = (typeof API_ERRORS)[C]['status'][num
 
 const ERROR_CODES = Object.keys(API_ERRORS) as [ErrorCode, ...ErrorCode[]];
 
-const errorDetailSchema = z.strictObject({
-  path: described(z.string(), {
-    description: 'Where: a dotted path into the body, a query parameter or a header name.',
-    examples: ['items[0].price'],
+const errorDetailSchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    path: described(z.string(), {
+      description: 'Where: a dotted path into the body, a query parameter or a header name.',
+      examples: ['items[0].price'],
+    }),
+    message: described(z.string(), {
+      description: 'What is wrong with it.',
+      examples: ['must be an integer'],
+    }),
   }),
-  message: described(z.string(), { description: 'What is wrong with it.', examples: ['must be an integer'] }),
-});
+);
 
 /** One problem of a VALIDATION_FAILED. */
-export type ErrorDetail = z.output<typeof errorDetailSchema>;
+export type ErrorDetail = z.output<ReturnType<typeof errorDetailSchema>>;
 
 /**
  * The body of every error answer (docs/http-api.md §1), built by {@link errorResponse} alone. The
  * fields after `details` appear only with the codes that carry them.
  */
-export const errorBodySchema = described(
-  z.strictObject({
-    error: z.strictObject({
-      code: described(z.enum(ERROR_CODES), {
-        description: ERROR_CODES.map((c) => `${c} (${API_ERRORS[c].status.join(', ')})`).join(', '),
+export const errorBodySchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      error: z.strictObject({
+        code: described(z.enum(ERROR_CODES), {
+          description: ERROR_CODES.map((c) => `${c} (${API_ERRORS[c].status.join(', ')})`).join(', '),
+        }),
+        message: described(z.string(), {
+          description: 'For a 4xx, what is wrong; for a 5xx, a generic text.',
+          examples: ['the request is not valid'],
+        }),
+        details: z.optional(
+          described(z.array(errorDetailSchema()), {
+            description: 'VALIDATION_FAILED only: every problem found.',
+          }),
+        ),
+        appTransId: z.optional(
+          described(z.string(), {
+            description: 'ZALOPAY_REJECTED and ZALOPAY_UNAVAILABLE: the order concerned.',
+            examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+          }),
+        ),
+        returnCode: z.optional(
+          described(z.int(), { description: "ZALOPAY_REJECTED: ZaloPay's return_code." }),
+        ),
+        subReturnCode: z.optional(
+          described(z.nullable(z.int()), {
+            description: "ZALOPAY_REJECTED: ZaloPay's sub_return_code, or null when it gave none.",
+          }),
+        ),
+        subReturnMessage: z.optional(
+          described(z.string(), { description: "ZALOPAY_REJECTED: ZaloPay's sub_return_message." }),
+        ),
+        refundableAmount: z.optional(
+          described(z.int(), {
+            description: 'REFUND_EXCEEDS_REFUNDABLE: how much can still be refunded (VND).',
+          }),
+        ),
+        status: z.optional(
+          described(z.string(), {
+            description: 'ORDER_NOT_CANCELLABLE: where the order is.',
+            examples: ['PAID'],
+          }),
+        ),
       }),
-      message: described(z.string(), {
-        description: 'For a 4xx, what is wrong; for a 5xx, a generic text.',
-        examples: ['the request is not valid'],
-      }),
-      details: z.optional(
-        described(z.array(errorDetailSchema), {
-          description: 'VALIDATION_FAILED only: every problem found.',
-        }),
-      ),
-      appTransId: z.optional(
-        described(z.string(), {
-          description: 'ZALOPAY_REJECTED and ZALOPAY_UNAVAILABLE: the order concerned.',
-          examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
-        }),
-      ),
-      returnCode: z.optional(described(z.int(), { description: "ZALOPAY_REJECTED: ZaloPay's return_code." })),
-      subReturnCode: z.optional(
-        described(z.nullable(z.int()), {
-          description: "ZALOPAY_REJECTED: ZaloPay's sub_return_code, or null when it gave none.",
-        }),
-      ),
-      subReturnMessage: z.optional(
-        described(z.string(), { description: "ZALOPAY_REJECTED: ZaloPay's sub_return_message." }),
-      ),
-      refundableAmount: z.optional(
-        described(z.int(), {
-          description: 'REFUND_EXCEEDS_REFUNDABLE: how much can still be refunded (VND).',
-        }),
-      ),
-      status: z.optional(
-        described(z.string(), {
-          description: 'ORDER_NOT_CANCELLABLE: where the order is.',
-          examples: ['PAID'],
-        }),
-      ),
     }),
-  }),
-  { description: 'Every error answer: `{"error":{"code","message","details"}}` (docs/http-api.md §1).' },
+    { description: 'Every error answer: `{"error":{"code","message","details"}}` (docs/http-api.md §1).' },
+  ),
 );
 
 /** The body of every error answer. */
-export type ErrorBody = z.output<typeof errorBodySchema>;
+export type ErrorBody = z.output<ReturnType<typeof errorBodySchema>>;
 
 /** The fields some codes add inside `error`. */
 export type ErrorExtra = Partial<
@@ -170,26 +182,6 @@ export const validationFailed = (
   details: readonly ErrorDetail[],
   message = 'the request is not valid',
 ): ApiError => new ApiError(400, 'VALIDATION_FAILED', message, { details });
-
-/** On every answer of ours: a browser must never read a body as another type than the one we say. */
-export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
-
-export const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  ...NOSNIFF,
-} as const;
-
-/** A JSON response with our standard headers. */
-export const json = (
-  statusCode: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { ...JSON_HEADERS, ...headers },
-  body: JSON.stringify(body),
-});
 
 /**
  * The one place errors become HTTP answers. Client errors say what is wrong; ZaloPay's refusals

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { NOSNIFF } from './errors';
+import { NOSNIFF } from './headers';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',

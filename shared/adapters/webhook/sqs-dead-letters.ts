@@ -133,7 +133,7 @@ export class SqsDeadLetters implements DeadLetters {
 
 const envelopeOf = (message: Message): EventEnvelope | undefined => {
   try {
-    const parsed = eventEnvelopeSchema.safeParse(JSON.parse(message.Body ?? ''));
+    const parsed = eventEnvelopeSchema().safeParse(JSON.parse(message.Body ?? ''));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

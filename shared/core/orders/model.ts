@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { described, isoTimestamp } from '../schemas';
+import { described, isoTimestamp, lazySchema } from '../schemas';
 
 /** The order lifecycle of docs/state-machine.md. */
 export const ORDER_STATUSES = [
@@ -14,11 +14,13 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** An order status as the API shows it. */
-export const orderStatusSchema = described(z.enum(ORDER_STATUSES), {
-  description:
-    'CREATING: stored, ZaloPay not yet answered; PENDING: waiting for the payment; PAID; FAILED; ' +
-    'EXPIRED; REVIEW: a person must look (see review.reason); REFUNDED (docs/state-machine.md).',
-});
+export const orderStatusSchema = /* @__PURE__ */ lazySchema(() =>
+  described(z.enum(ORDER_STATUSES), {
+    description:
+      'CREATING: stored, ZaloPay not yet answered; PENDING: waiting for the payment; PAID; FAILED; ' +
+      'EXPIRED; REVIEW: a person must look (see review.reason); REFUNDED (docs/state-machine.md).',
+  }),
+);
 
 /** Statuses whose outcome at ZaloPay is still open: only these are status-checked. */
 const UNSETTLED_STATUSES: readonly OrderStatus[] = ['CREATING', 'PENDING'];
@@ -29,16 +31,18 @@ export const isUnsettled = (status: OrderStatus): boolean => UNSETTLED_STATUSES.
  * the outcome stayed unknown for 47 h, ZaloPay reported a payment for an order we never stored,
  * or ZaloPay signed a callback we cannot read.
  */
-export const reviewReasonSchema = described(
-  z.enum(['AMOUNT_MISMATCH', 'PAID_AFTER_CLOSE', 'UNRESOLVED', 'ORPHAN_PAYMENT', 'UNREADABLE_CALLBACK']),
-  {
-    description:
-      'Why a person must look: the amount paid differs, money arrived after we closed the order, the ' +
-      'outcome stayed unknown for 47 h, a payment for an order we never stored, or a signed callback we cannot ' +
-      'read (docs/state-machine.md).',
-  },
+export const reviewReasonSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.enum(['AMOUNT_MISMATCH', 'PAID_AFTER_CLOSE', 'UNRESOLVED', 'ORPHAN_PAYMENT', 'UNREADABLE_CALLBACK']),
+    {
+      description:
+        'Why a person must look: the amount paid differs, money arrived after we closed the order, the ' +
+        'outcome stayed unknown for 47 h, a payment for an order we never stored, or a signed callback we cannot ' +
+        'read (docs/state-machine.md).',
+    },
+  ),
 );
-export type ReviewReason = z.output<typeof reviewReasonSchema>;
+export type ReviewReason = z.output<ReturnType<typeof reviewReasonSchema>>;
 
 /** Whether an order waits for a person: in REVIEW, or paid after we had closed it. */
 export const needsReview = (order: Pick<Order, 'status' | 'review'>): boolean =>
@@ -48,40 +52,41 @@ export const needsReview = (order: Pick<Order, 'status' | 'review'>): boolean =>
  * Who or what caused a change (docs/state-machine.md §5); `merchant` is the sync route,
  * `reconciliation` a reconciliation run (docs/reconciliation.md §1).
  */
-export const triggerSchema = described(
-  z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant', 'reconciliation']),
-  {
+export const triggerSchema = /* @__PURE__ */ lazySchema(() =>
+  described(z.enum(['create', 'callback', 'schedule', 'sweeper', 'redirect', 'merchant', 'reconciliation']), {
     description:
       'Who or what caused the change; `merchant` is the sync route, `reconciliation` the daily reconciliation.',
-  },
+  }),
 );
-export type Trigger = z.output<typeof triggerSchema>;
+export type Trigger = z.output<ReturnType<typeof triggerSchema>>;
 
 /**
  * The record of one change of an order, kept inside the order item and written by the very
  * conditional write that makes the change, so no change can exist without its record. Answered as
  * stored by `GET /orders/{appTransId}/history`.
  */
-export const transitionSchema = described(
-  z.strictObject({
-    at: isoTimestamp('When the change was written.'),
-    from: z.optional(orderStatusSchema),
-    to: orderStatusSchema,
-    trigger: triggerSchema,
-    evidence: described(z.record(z.string(), z.unknown()), {
-      description:
-        "What justified it: ZaloPay's codes, ids and amounts; for a callback, its verified `data` and " +
-        '`mac` exactly as received (the proof).',
+export const transitionSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      at: isoTimestamp('When the change was written.'),
+      from: z.optional(orderStatusSchema()),
+      to: orderStatusSchema(),
+      trigger: triggerSchema(),
+      evidence: described(z.record(z.string(), z.unknown()), {
+        description:
+          "What justified it: ZaloPay's codes, ids and amounts; for a callback, its verified `data` and " +
+          '`mac` exactly as received (the proof).',
+      }),
+      review: z.optional(reviewReasonSchema()),
     }),
-    review: z.optional(reviewReasonSchema),
-  }),
-  {
-    description:
-      "One change of status or review flag (docs/state-machine.md §5). `from` is absent on the record of the item's " +
-      'creation (a new order, an orphan payment); `review` is the flag the change set, when it set one.',
-  },
+    {
+      description:
+        "One change of status or review flag (docs/state-machine.md §5). `from` is absent on the record of the item's " +
+        'creation (a new order, an orphan payment); `review` is the flag the change set, when it set one.',
+    },
+  ),
 );
-export type Transition = z.output<typeof transitionSchema>;
+export type Transition = z.output<ReturnType<typeof transitionSchema>>;
 
 /** Why a change is made: who caused it, and what it rests on. */
 export type Cause = Pick<Transition, 'trigger' | 'evidence'>;
@@ -221,30 +226,32 @@ export const needsChecks = (order: Pick<Order, 'status' | 'closedReason' | 'next
  * One line of an order's append-only history: something ZaloPay told us, and what it did. Stored as
  * it is and answered as it is by `GET /orders/{appTransId}/history`.
  */
-export const historyEntrySchema = z.strictObject({
-  at: isoTimestamp('When it was recorded.'),
-  kind: described(z.enum(['CREATE', 'CALLBACK', 'QUERY', 'REDIRECT', 'REFUND', 'REFUND_QUERY', 'CANCEL']), {
-    description: 'What was observed.',
-  }),
-  trigger: z.optional(
-    described(z.string(), {
-      description: 'Who caused it: callback, schedule, sweeper, merchant or redirect.',
-      examples: ['callback'],
+export const historyEntrySchema = /* @__PURE__ */ lazySchema(() =>
+  z.strictObject({
+    at: isoTimestamp('When it was recorded.'),
+    kind: described(z.enum(['CREATE', 'CALLBACK', 'QUERY', 'REDIRECT', 'REFUND', 'REFUND_QUERY', 'CANCEL']), {
+      description: 'What was observed.',
     }),
-  ),
-  detail: described(z.record(z.string(), z.unknown()), {
-    description:
-      "The observation: ZaloPay's codes, amounts, ids; for a callback its verified `data` and `mac` " +
-      'as received, as proof.',
+    trigger: z.optional(
+      described(z.string(), {
+        description: 'Who caused it: callback, schedule, sweeper, merchant or redirect.',
+        examples: ['callback'],
+      }),
+    ),
+    detail: described(z.record(z.string(), z.unknown()), {
+      description:
+        "The observation: ZaloPay's codes, amounts, ids; for a callback its verified `data` and `mac` " +
+        'as received, as proof.',
+    }),
+    outcome: described(z.enum(['CHANGED', 'DUPLICATE', 'NO_CHANGE', 'CREATED']), {
+      description:
+        'CHANGED the status (from → to), DUPLICATE of what was known, NO_CHANGE, or CREATED an orphan.',
+    }),
+    from: z.optional(orderStatusSchema()),
+    to: z.optional(orderStatusSchema()),
   }),
-  outcome: described(z.enum(['CHANGED', 'DUPLICATE', 'NO_CHANGE', 'CREATED']), {
-    description:
-      'CHANGED the status (from → to), DUPLICATE of what was known, NO_CHANGE, or CREATED an orphan.',
-  }),
-  from: z.optional(orderStatusSchema),
-  to: z.optional(orderStatusSchema),
-});
-export type HistoryEntry = z.output<typeof historyEntrySchema>;
+);
+export type HistoryEntry = z.output<ReturnType<typeof historyEntrySchema>>;
 
 /** Whether a buyer can still pay an order, and if not, why (said to the buyer). */
 export type Payability =

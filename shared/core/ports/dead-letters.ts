@@ -1,24 +1,28 @@
 import * as z from 'zod/mini';
 import { eventEnvelopeSchema, eventIdSchema } from '../events';
-import { described, isoTimestamp } from '../schemas';
+import { described, isoTimestamp, lazySchema } from '../schemas';
 
 /** A webhook delivery whose retries are over (docs/events.md §3), as the merchant sees it. */
-export const deadLetterSchema = described(
-  z.strictObject({
-    event: eventEnvelopeSchema,
-    attempts: described(z.int().check(z.nonnegative()), { description: 'Delivery attempts made.' }),
-    lastError: z.optional(described(z.string(), { description: 'Why the last attempt failed.' })),
-    firstAttemptAt: z.optional(isoTimestamp('The first attempt: the retry window ran from here.')),
-    deadLetteredAt: isoTimestamp('When the retries were given up.'),
-  }),
-  { description: 'A webhook delivery given up after its retry window: replayable with the same id.' },
+export const deadLetterSchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      event: eventEnvelopeSchema(),
+      attempts: described(z.int().check(z.nonnegative()), { description: 'Delivery attempts made.' }),
+      lastError: z.optional(described(z.string(), { description: 'Why the last attempt failed.' })),
+      firstAttemptAt: z.optional(isoTimestamp('The first attempt: the retry window ran from here.')),
+      deadLetteredAt: isoTimestamp('When the retries were given up.'),
+    }),
+    { description: 'A webhook delivery given up after its retry window: replayable with the same id.' },
+  ),
 );
-export type DeadLetter = z.output<typeof deadLetterSchema>;
+export type DeadLetter = z.output<ReturnType<typeof deadLetterSchema>>;
 
 /** What a replay did: the ids delivered again (each with the `webhook-id` it had). */
-export const replayedSchema = described(z.strictObject({ replayed: z.array(eventIdSchema) }), {
-  description: 'The events put back for delivery, each under its own id.',
-});
+export const replayedSchema = /* @__PURE__ */ lazySchema(() =>
+  described(z.strictObject({ replayed: z.array(eventIdSchema()) }), {
+    description: 'The events put back for delivery, each under its own id.',
+  }),
+);
 
 /**
  * The merchant webhook's dead letters (docs/events.md §3): the local runtime keeps them in its

@@ -6,7 +6,7 @@ import {
   orderStatusSchema,
   reviewReasonSchema,
 } from '../orders/model';
-import { described, isoTimestamp } from '../schemas';
+import { described, isoTimestamp, lazySchema } from '../schemas';
 
 /**
  * A scheduled check that is due, as found by the overdue-check index: the order's status check
@@ -35,27 +35,29 @@ export interface DayOrdersPage {
 }
 
 /** An order waiting for a person, as the review list (`GET /reviews`) shows it. */
-export const reviewEntrySchema = described(
-  z.strictObject({
-    appTransId: described(z.string(), {
-      description: 'The order, or the id ZaloPay sent with an orphan payment.',
-      examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+export const reviewEntrySchema = /* @__PURE__ */ lazySchema(() =>
+  described(
+    z.strictObject({
+      appTransId: described(z.string(), {
+        description: 'The order, or the id ZaloPay sent with an orphan payment.',
+        examples: ['261128_4kTq9ZbX2mLp7RvN3sWc0e'],
+      }),
+      status: orderStatusSchema(),
+      reason: reviewReasonSchema(),
+      since: isoTimestamp('When it came to need a person.'),
+      amount: described(z.int(), { description: 'VND: the order amount, or what an orphan payment says.' }),
+      paidAmount: z.optional(
+        described(z.int(), { description: 'What ZaloPay says was collected (VND), when it said.' }),
+      ),
+      zpTransId: z.optional(described(z.string(), { description: "ZaloPay's transaction id, when known." })),
+      createdAt: isoTimestamp('When the order (or the orphan record) was created.'),
     }),
-    status: orderStatusSchema,
-    reason: reviewReasonSchema,
-    since: isoTimestamp('When it came to need a person.'),
-    amount: described(z.int(), { description: 'VND: the order amount, or what an orphan payment says.' }),
-    paidAmount: z.optional(
-      described(z.int(), { description: 'What ZaloPay says was collected (VND), when it said.' }),
-    ),
-    zpTransId: z.optional(described(z.string(), { description: "ZaloPay's transaction id, when known." })),
-    createdAt: isoTimestamp('When the order (or the orphan record) was created.'),
-  }),
-  { description: 'An order or orphan payment that waits for a person (docs/http-api.md §5).' },
+    { description: 'An order or orphan payment that waits for a person (docs/http-api.md §5).' },
+  ),
 );
 
 /** An order waiting for a person, as the review list shows it. */
-export type ReviewEntry = z.output<typeof reviewEntrySchema>;
+export type ReviewEntry = z.output<ReturnType<typeof reviewEntrySchema>>;
 
 /** One page of the review list, newest first; `cursor` fetches the next, absent on the last page. */
 export interface ReviewPage {

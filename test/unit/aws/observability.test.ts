@@ -84,6 +84,13 @@ describe('the Lambda wrapper', () => {
     expect(emf()).toHaveLength(1);
   });
 
+  it('without metrics (a function that counts nothing) answers as the handler does and prints nothing', async () => {
+    const logger = new Logger({ serviceName: 'svc', logLevel: 'SILENT' });
+    const handler = observe({ logger })(middy(async () => 'ok'));
+    expect(await handler({}, lambdaContext('r-4'))).toBe('ok');
+    expect(lines).toEqual([]);
+  });
+
   it('publishes nothing, and warns nothing, when nothing was counted', async () => {
     await wrapped(async () => 'ok')({}, lambdaContext('r-3'));
     expect(lines).toEqual([]);

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { pageSettings } from '../../../shared/adapters/aws/page-settings';
 import {
   eventsKeySettings,
   orderEventsSettings,
@@ -10,7 +12,8 @@ import {
   webhookSecretOf,
   webhookSettings,
 } from '../../../shared/adapters/aws/settings';
-import { ConfigError } from '../../../shared/core/config';
+import { loadConfig } from '../../../shared/core/config';
+import { ConfigError } from '../../../shared/core/env';
 import { SANDBOX } from '../../support/sandbox';
 
 const MERCHANT_API_KEY = 'a'.repeat(40);
@@ -182,5 +185,68 @@ describe('AWS settings from the environment', () => {
   ])('fails fast on a missing or malformed variable, naming it (%#)', (read, name) => {
     expect(read).toThrow(ConfigError);
     expect(read).toThrow(name);
+  });
+});
+
+/**
+ * The pages function checks its few variables without the settings' schemas (its cold start); the
+ * rules must stay those of `loadConfig` and of the other AWS settings.
+ */
+describe("the pages' settings (no schemas)", () => {
+  const BASE = {
+    PUBLIC_BASE_URL: 'https://api.example.com',
+    ZALOPAY_API_BASE: 'https://sb-openapi.zalopay.vn',
+  };
+  const outcome = (read: () => unknown) => {
+    try {
+      return { value: read() };
+    } catch (error) {
+      return { error: error instanceof ConfigError };
+    }
+  };
+
+  it('takes a merchant name exactly when loadConfig does, with the same default', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string({ maxLength: 60, unit: 'grapheme' }), { nil: undefined }), (name) => {
+        const env = { ...BASE, MERCHANT_NAME: name };
+        const fromConfig = outcome(() => loadConfig(env).merchantName);
+        const fromPages = outcome(() => pageSettings(env).merchantName);
+        expect(fromPages).toEqual(fromConfig);
+      }),
+    );
+    expect(pageSettings({}).merchantName).toBe('ZaloPay QR demo');
+  });
+
+  it('gives the push channel only with all three settings, as the stack gives them', () => {
+    const push = {
+      EVENTS_REALTIME_URL: 'wss://abc.appsync-realtime-api.ap-southeast-1.amazonaws.com/event/realtime',
+      EVENTS_HTTP_HOST: 'abc.appsync-api.ap-southeast-1.amazonaws.com',
+      EVENTS_API_KEY: 'da2-key',
+    };
+    expect(pageSettings({ ...push, MERCHANT_NAME: 'Cà phê' })).toEqual({
+      merchantName: 'Cà phê',
+      push: { realtimeUrl: push.EVENTS_REALTIME_URL, host: push.EVENTS_HTTP_HOST, apiKey: 'da2-key' },
+    });
+    expect(pageSettings({ ...push, EVENTS_HTTP_HOST: undefined }).push).toBeUndefined();
+  });
+
+  it.each([
+    [{ MERCHANT_NAME: '' }, 'MERCHANT_NAME'],
+    [{ MERCHANT_NAME: 'x'.repeat(51) }, 'MERCHANT_NAME'],
+    [{ EVENTS_REALTIME_URL: 'appsync-realtime-api.example' }, 'EVENTS_REALTIME_URL'],
+    [{ EVENTS_REALTIME_URL: 'ftp://abc.example/event/realtime' }, 'EVENTS_REALTIME_URL'],
+    [{ EVENTS_HTTP_HOST: '' }, 'EVENTS_HTTP_HOST'],
+    [{ EVENTS_API_KEY: '' }, 'EVENTS_API_KEY'],
+  ])('fails the cold start on a malformed variable, naming it and not its value (%#)', (env, name) => {
+    const read = () => pageSettings(env);
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(`Invalid configuration: ${name}: `);
+    for (const value of Object.values(env)) if (value) expect(read).not.toThrow(value);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => pageSettings({ MERCHANT_NAME: '', EVENTS_API_KEY: '' })).toThrow(
+      'Invalid configuration: MERCHANT_NAME: must be 1 to 50 characters; EVENTS_API_KEY: must not be empty',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { localFallbacks, localSettings } from '../../../local/settings';
-import { ConfigError, envName, loadConfig } from '../../../shared/core/config';
+import { envName, loadConfig } from '../../../shared/core/config';
+import { ConfigError } from '../../../shared/core/env';
 
 /** What `npm start` gives for the URLs a deployment always sets. */
 const LOCAL = localFallbacks(3000, '/emulator');

@@ -66,7 +66,7 @@ describe('refund events (docs/events.md §2)', () => {
       data: { order: toOrderView(done, BASE), refund: toRefundView(done.refunds![0]!) },
     });
     expect(event?.data.order).toMatchObject({ status: 'PAID', refundedAmount: 20_000 });
-    expect(eventEnvelopeSchema.parse(event)).toEqual(event);
+    expect(eventEnvelopeSchema().parse(event)).toEqual(event);
   });
 
   it('a refund that fails is refund.failed, with ZaloPay’s codes and whether to try again', () => {
@@ -144,7 +144,7 @@ describe('refund events (docs/events.md §2)', () => {
           }
           if (!next) continue;
           const event = eventOf(order, next, BASE);
-          if (event) events.push(eventEnvelopeSchema.parse(event));
+          if (event) events.push(eventEnvelopeSchema().parse(event));
           order = next;
         }
         const final = (order.refunds ?? []).filter((r) => r.status === 'SUCCEEDED' || r.status === 'FAILED');
