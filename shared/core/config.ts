@@ -103,8 +103,6 @@ export type AppConfig = Omit<
   zalopayApiBase: string;
 };
 
-export { ConfigError } from './config-error';
-
 /** Where the local runtime points the URLs a deployment always sets. */
 export interface ConfigFallbacks {
   publicBaseUrl: string;

@@ -11,8 +11,6 @@ import { zodMessages } from './zod-messages';
 /** The process environment, or a part of it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export { ConfigError } from './config-error';
-
 /** `schema` applied to the environment, or a ConfigError naming every bad variable (never its value). */
 export const parseEnv = <T>(schema: z.ZodMiniType<T>, env: Env, nameOf = (path: string) => path): T => {
   const parsed = schema.safeParse(env, { error: zodMessages });

@@ -2,7 +2,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { MiddlewareObj } from '@middy/core';
 import { AWS_ENV, schedulerSettings } from '../../../shared/adapters/aws/settings';
 import { EventBridgeStatusCheckScheduler } from '../../../shared/adapters/scheduler/eventbridge';
-import { ConfigError } from '../../../shared/core/env';
+import { ConfigError } from '../../../shared/core/config-error';
 import type { StatusCheckScheduler } from '../../../shared/core/ports/scheduler';
 
 const settings = schedulerSettings(process.env);

@@ -6,7 +6,7 @@ import {
   secretSettings,
   webhookSecretOf,
 } from '../../../shared/adapters/aws/settings';
-import { ConfigError } from '../../../shared/core/env';
+import { ConfigError } from '../../../shared/core/config-error';
 import type { CredentialsProvider } from '../../../shared/core/zalopay/types';
 
 const { secretArn, maxAgeSeconds } = secretSettings(process.env);

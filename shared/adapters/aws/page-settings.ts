@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/config-error';
+import type { Env } from '../../core/env';
 import { AWS_ENV } from './env';
 
 /**
@@ -8,8 +9,6 @@ import { AWS_ENV } from './env';
  * compares against these over arbitrary values. The API document, made at its first request, reads
  * the whole configuration with `loadConfig` as every other function does.
  */
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** What the demo pages show and where they subscribe (functions/pages.ts `Deps`). */
 export interface PageSettings {
@@ -59,13 +58,18 @@ const pushProblems = (env: Env): Problem[] => {
   ];
 };
 
-/** How the demo pages subscribe to their order's channel; undefined without a push channel (long-poll only). */
-export const pushSettings = (env: Env): PushSettings | undefined => {
-  check(pushProblems(env));
+/** The push settings of variables already checked. */
+const pushOf = (env: Env): PushSettings | undefined => {
   const realtimeUrl = env[AWS_ENV.eventsRealtimeUrl];
   const host = env[AWS_ENV.eventsHost];
   const apiKey = env[AWS_ENV.eventsApiKey];
   return realtimeUrl && host && apiKey ? { realtimeUrl, host, apiKey } : undefined;
+};
+
+/** How the demo pages subscribe to their order's channel; undefined without a push channel (long-poll only). */
+export const pushSettings = (env: Env): PushSettings | undefined => {
+  check(pushProblems(env));
+  return pushOf(env);
 };
 
 /**
@@ -74,5 +78,5 @@ export const pushSettings = (env: Env): PushSettings | undefined => {
  */
 export const pageSettings = (env: Env): PageSettings => {
   check([...merchantNameProblems(env), ...pushProblems(env)]);
-  return { merchantName: env[MERCHANT_NAME.variable] ?? MERCHANT_NAME.default, push: pushSettings(env) };
+  return { merchantName: env[MERCHANT_NAME.variable] ?? MERCHANT_NAME.default, push: pushOf(env) };
 };

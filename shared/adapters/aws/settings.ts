@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
-import { ConfigError, parseEnv } from '../../core/env';
+import { ConfigError } from '../../core/config-error';
+import { type Env, parseEnv } from '../../core/env';
 import { intBetween } from '../../core/schemas';
 import { isWebhookSecret } from '../../core/webhooks';
 import type { ZaloPayCredentials } from '../../core/zalopay/types';
 import { AWS_ENV } from './env';
 
 export { AWS_ENV } from './env';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Rotation is picked up within this many seconds unless the stack says otherwise. */
 const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;

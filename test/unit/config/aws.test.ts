@@ -13,7 +13,7 @@ import {
   webhookSettings,
 } from '../../../shared/adapters/aws/settings';
 import { loadConfig } from '../../../shared/core/config';
-import { ConfigError } from '../../../shared/core/env';
+import { ConfigError } from '../../../shared/core/config-error';
 import { SANDBOX } from '../../support/sandbox';
 
 const MERCHANT_API_KEY = 'a'.repeat(40);

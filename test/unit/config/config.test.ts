@@ -1,6 +1,6 @@
 import { localFallbacks, localSettings } from '../../../local/settings';
 import { envName, loadConfig } from '../../../shared/core/config';
-import { ConfigError } from '../../../shared/core/env';
+import { ConfigError } from '../../../shared/core/config-error';
 
 /** What `npm start` gives for the URLs a deployment always sets. */
 const LOCAL = localFallbacks(3000, '/emulator');
