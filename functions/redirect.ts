@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import * as z from 'zod/mini';
 import { htmlAnswer, type OperationContract } from '../shared/adapters/http/contract';
 import { NOSNIFF } from '../shared/adapters/http/errors';
-import { htmlPage } from '../shared/adapters/http/html';
+import { htmlPage } from '../shared/adapters/http/html-page';
 import type { AppConfig } from '../shared/core/config';
 import { handleRedirect, type RedirectDeps, returnTarget } from '../shared/core/orders/redirect';
 import { described } from '../shared/core/schemas';

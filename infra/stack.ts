@@ -3,6 +3,8 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { pageHashes } from '../functions/page-hashes';
+import { PAGE_HASHES_FILE, readWebFiles } from '../functions/pages';
 import { OPENAPI_PATH } from '../functions/routes';
 import { AppFunction, entryOf, type FunctionName, type LazyModule } from './constructs/app-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
@@ -36,6 +38,8 @@ interface FunctionSpec {
   lazyModule?: LazyModule;
   /** Files it reads at run time, copied beside its bundle (paths from the project root). */
   assetFiles?: readonly string[];
+  /** Files made at synth and written beside its bundle (path in the asset → text). */
+  assetData?: Readonly<Record<string, string>>;
 }
 
 /** The demo pages' HTML (web/: the pages and their partials), which the pages function reads at start. */
@@ -44,6 +48,12 @@ const WEB_PAGES = ['web/checkout.html', 'web/result.html'].concat(
     .filter((file) => file.endsWith('.html'))
     .map((file) => `web/partials/${file}`),
 );
+
+/**
+ * The CSP hashes of the demo pages' inline scripts and styles, made now from the same web/ files
+ * that are copied beside the function, so that its cold start does not hash them (nor load node:crypto).
+ */
+const PAGE_HASHES = JSON.stringify(pageHashes(readWebFiles(new URL('../web/', import.meta.url))));
 
 /** The functions and the least each one needs (functions/aws/<name>.ts say what they use). */
 export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
@@ -141,6 +151,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // The API document's generator (every route's schemas), loaded at the first GET /openapi.json only.
     lazyModule: { entry: entryOf('pages-openapi'), file: 'openapi.mjs', constant: 'PAGES_OPENAPI_MODULE' },
     assetFiles: WEB_PAGES,
+    assetData: { [PAGE_HASHES_FILE]: PAGE_HASHES },
   },
   callback: {
     description: "ZaloPay's callback (Function URL), verified by MAC",
@@ -311,6 +322,7 @@ export class ZaloPayQrStack extends Stack {
         openTelemetryLayerArn: settings.openTelemetryLayerArn,
         lazyModule: spec.lazyModule,
         assetFiles: spec.assetFiles,
+        assetData: spec.assetData,
       });
       if (spec.table.length > 0) fn.bindTable(table, ...spec.table);
       if (spec.secret) fn.bindSecret(secret);

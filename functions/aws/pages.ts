@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { pageSettings } from '../../shared/adapters/aws/page-settings';
 import type { ErrorBody } from '../../shared/adapters/http/errors';
 import { json } from '../../shared/adapters/http/headers';
-import { makeHandler, readPages } from '../pages';
+import { makeHandler, PAGE_HASHES_FILE, readPages } from '../pages';
 
 /**
  * Where the API document's generator is: in the bundle, `./openapi.mjs` beside index.mjs, which
@@ -17,17 +17,19 @@ const openapiModule =
 
 /**
  * `GET /openapi.json` (always), `GET /` and `GET /result` (with the `demoPages` context). The cold
- * start loads only what every request needs (docs/conventions.md §1): the pages, read from the asset; the
- * merchant's name and the push settings, checked without the settings' schemas; no middleware, no
- * Powertools. The document and its generator are loaded at its first request. The pages subscribe to
- * AppSync Events with what the stack put in the environment.
+ * start loads only what every request needs (docs/conventions.md §1): the pages and their CSP
+ * hashes, read from the asset; the merchant's name and the push settings, checked without the
+ * settings' schemas; no middleware, no Powertools, no node:crypto. The document and its generator
+ * are loaded at its first request. The pages subscribe to AppSync Events with what the stack put in
+ * the environment.
  */
 const settings = pageSettings(process.env);
 const pages = makeHandler({
   // Files beside the bundle (`assetFiles` of infra/constructs/app-function.ts), not strings in it:
   // Node reads through the text of every module that has a source map, so 55 KB of HTML inside
-  // index.mjs cost its cold start about 40 ms (docs/conventions.md §8).
-  pages: readPages(new URL('./web/', import.meta.url)),
+  // index.mjs cost its cold start about 40 ms (docs/conventions.md §8). Their CSP hashes were made
+  // at synth (`assetData`), so the start loads no node:crypto.
+  pages: readPages(new URL('./web/', import.meta.url), new URL(`./${PAGE_HASHES_FILE}`, import.meta.url)),
   config: settings,
   push: settings.push,
   apiDocument: async () =>

@@ -111,11 +111,15 @@ export const esbuildCommand = (entry: string, outfile: string): string =>
 interface Beside {
   lazyModule: LazyModule | undefined;
   assetFiles: readonly string[] | undefined;
+  assetData: Readonly<Record<string, string>> | undefined;
 }
 
-/** {@link BUNDLING}, with the lazy module built and the files copied beside the bundle when given. */
-const bundlingWith = ({ lazyModule: lazy, assetFiles = [] }: Beside): BundlingOptions =>
-  lazy || assetFiles.length > 0
+/**
+ * {@link BUNDLING}, with the lazy module built, the files copied and the data written beside the
+ * bundle when given.
+ */
+const bundlingWith = ({ lazyModule: lazy, assetFiles = [], assetData = {} }: Beside): BundlingOptions =>
+  lazy || assetFiles.length > 0 || Object.keys(assetData).length > 0
     ? {
         ...BUNDLING,
         ...(lazy && { define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) } }),
@@ -127,6 +131,10 @@ const bundlingWith = ({ lazyModule: lazy, assetFiles = [] }: Beside): BundlingOp
             ...assetFiles.map((file) => {
               const to = join(outputDir, file);
               return `mkdir -p ${shellQuote(dirname(to))} && cp ${shellQuote(join(PROJECT_ROOT, file))} ${shellQuote(to)}`;
+            }),
+            ...Object.entries(assetData).map(([file, text]) => {
+              const to = join(outputDir, file);
+              return `mkdir -p ${shellQuote(dirname(to))} && printf '%s' ${shellQuote(text)} > ${shellQuote(to)}`;
             }),
           ],
         },
@@ -156,6 +164,11 @@ export interface AppFunctionProps
    * source map (the pages' HTML, functions/aws/pages.ts).
    */
   assetFiles?: readonly string[] | undefined;
+  /**
+   * Files made at synth (path in the asset → text), written beside the bundle: what the function
+   * would otherwise compute at every cold start (the pages' CSP hashes, functions/page-hashes.ts).
+   */
+  assetData?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -182,6 +195,7 @@ export class AppFunction extends NodejsFunction {
       openTelemetryLayerArn,
       lazyModule,
       assetFiles,
+      assetData,
       ...props
     }: AppFunctionProps,
   ) {
@@ -206,7 +220,7 @@ export class AppFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      bundling: bundlingWith({ lazyModule, assetFiles }),
+      bundling: bundlingWith({ lazyModule, assetFiles, assetData }),
       environment: {
         NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,

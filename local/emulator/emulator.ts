@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NOSNIFF } from '../../shared/adapters/http/errors';
 import { contentSecurityPolicy } from '../../shared/adapters/http/html';
+import { inlineHashes } from '../../shared/adapters/http/inline-hashes';
 import { TaskTracker } from '../tasks';
 import {
   type ApiAnswer,
@@ -112,7 +113,9 @@ const sendHtml = (res: ServerResponse, status: number, html: string): void => {
     ...NOSNIFF,
     // The page's own inline script and style by hash: the emulator shares the API's origin, so
     // nothing else may run here. form-action must allow the 303 to the merchant's redirect URL.
-    'content-security-policy': contentSecurityPolicy(html, { 'form-action': "'self' http: https:" }),
+    'content-security-policy': contentSecurityPolicy(inlineHashes(html), {
+      'form-action': "'self' http: https:",
+    }),
   });
   res.end(html);
 };

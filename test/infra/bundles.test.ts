@@ -11,6 +11,7 @@ import { BUNDLING, type FunctionName } from '../../infra/constructs/app-function
 import { readWebPages } from '../../local/web-pages';
 import { AWS_ENV, pushSettings } from '../../shared/adapters/aws/settings';
 import { bundleStack, lambdaEnvironment, SDK_CLIENTS } from '../support/bundles';
+import { allowedHashes, servedHashes } from '../support/csp';
 import { useLocalDynamo } from '../support/dynamo';
 import { SANDBOX } from '../support/sandbox';
 
@@ -154,8 +155,13 @@ describe('the Lambda bundles', () => {
           statusCode: 200,
           headers: { 'content-type': 'text/html; charset=utf-8' },
         });
-        const expected = (await fromSource(httpEvent(path) as never, {} as never)) as { body: string };
+        const expected = (await fromSource(httpEvent(path) as never, {} as never)) as typeof bundled;
         expect(bundled.body).toBe(expected.body);
+        // The hashes made at synth are those of the blocks served, and the policy is the one the
+        // local runtime makes by hashing the same files at start.
+        const csp = String(bundled.headers?.['content-security-policy']);
+        expect(allowedHashes(csp)).toEqual(servedHashes(bundled.body));
+        expect(bundled.headers).toEqual(expected.headers);
       }
     },
     IN_BUNDLE_TIMEOUT_MS,
@@ -220,6 +226,7 @@ describe('the Lambda bundles', () => {
       'index.mjs.map',
       'openapi.mjs',
       'openapi.mjs.map',
+      'page-hashes.json',
       'web',
     ]);
     for (const name of bundles.keys()) {
@@ -235,6 +242,12 @@ describe('the Lambda bundles', () => {
       sourcesOf(startUp).filter((s) => /node_modules|openapi|contract|errors\.ts|schemas|runtime/.test(s)),
     ).toEqual([]);
     expect(readFileSync(startUp, 'utf8')).not.toContain('ZaloPay QR payments');
+    // Nor node:crypto (tens of ms at import): the pages' CSP hashes were made at synth.
+    const crypto = /^import [^;]*from ['"](node:)?crypto['"]/m;
+    const modules = sourcesOf(startUp).map((source) => join(dirname(startUp), source));
+    expect(modules).toEqual(expect.arrayContaining([expect.stringMatching(/functions\/pages\.ts$/)]));
+    expect(modules.filter((module) => crypto.test(readFileSync(module, 'utf8')))).toEqual([]);
+    expect(readFileSync(startUp, 'utf8')).not.toMatch(/["'](node:)?crypto["']/);
     expect(sourcesOf(lazy)).toEqual(
       expect.arrayContaining([expect.stringMatching(/functions\/openapi\.ts$/)]),
     );

@@ -1,16 +1,21 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { makeHandler, type PushConfig } from '../../functions/pages';
+import { pageHashes } from '../../functions/page-hashes';
+import { makeHandler, type Pages, type PushConfig, readPages, readWebFiles } from '../../functions/pages';
+import { allowedHashes, blocks, servedHashes } from '../support/csp';
 import { SANDBOX } from '../support/sandbox';
 
 const web = (name: string) => readFileSync(new URL(`../../web/${name}`, import.meta.url), 'utf8');
 const PARTIALS = ['header', 'outcome', 'script', 'style'];
-const pages = {
+const files = {
   checkout: web('checkout.html'),
   result: web('result.html'),
   partials: Object.fromEntries(PARTIALS.map((name) => [name, web(`partials/${name}.html`)])),
 };
+const pages: Pages = { ...files, hashes: pageHashes(files) };
 
 /** Stands in for functions/openapi.ts: counts how often the document is made. */
 let documentsMade = 0;
@@ -29,8 +34,14 @@ const serve = async (
   rawPath: string,
   merchantName = 'ZaloPay QR demo',
   push: PushConfig | undefined = PUSH,
+  served: Pages = pages,
 ) => {
-  const handler = makeHandler({ pages, config: { merchantName }, apiDocument, ...(push && { push }) });
+  const handler = makeHandler({
+    pages: served,
+    config: { merchantName },
+    apiDocument,
+    ...(push && { push }),
+  });
   const event = { rawPath, rawQueryString: '', headers: {} } as APIGatewayProxyEventV2;
   return (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2 & {
     headers: Record<string, string>;
@@ -38,13 +49,10 @@ const serve = async (
   };
 };
 
-const blocks = (html: string, tag: string) =>
-  [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
 const between = (html: string, start: string, end: string) => {
   const from = html.indexOf(start);
   return from < 0 ? undefined : html.slice(from, html.indexOf(end, from) + end.length);
 };
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 describe('the demo pages (functions/pages.ts + web/)', () => {
   it('serves the checkout at / and the result page at /result', async () => {
@@ -101,15 +109,9 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
 
   it.each(['/', '/result'])('%s runs only its own inline scripts and styles (CSP hashes)', async (path) => {
     const { headers, body } = await serve(path);
-    const csp = headers['content-security-policy'] ?? '';
-    const directive = (name: string) =>
-      csp
-        .split('; ')
-        .find((d) => d.startsWith(`${name} `))
-        ?.split(' ')
-        .slice(1);
-    expect(directive('script-src')).toEqual(blocks(body, 'script').map(sha256));
-    expect(directive('style-src')).toEqual(blocks(body, 'style').map(sha256));
+    expect(allowedHashes(headers['content-security-policy'] ?? '')).toEqual(servedHashes(body));
+    expect(servedHashes(body).script.length).toBeGreaterThan(0);
+    expect(servedHashes(body).style).toHaveLength(1);
     // Hashes only cover plain <script>/<style> blocks: no attributes, no inline handlers or styles;
     // the one other script element is the push configuration, data the browser never runs.
     expect(body.match(/<script/g)).toHaveLength(blocks(body, 'script').length + 1);
@@ -153,5 +155,79 @@ describe('the demo pages (functions/pages.ts + web/)', () => {
     expect(body).toContain('Cà phê &lt;b&gt;&quot;Hoa Sen&quot;&lt;/b&gt; &amp; co');
     expect(body).not.toContain('{{MERCHANT_NAME}}');
     expect(body).not.toContain('<b>"Hoa Sen"</b>');
+  });
+
+  it.each(['/', '/result'])(
+    '%s with an inline block changed but its hashes not made again: the CSP no longer allows it',
+    async (path) => {
+      // What a stale page-hashes.json beside the bundle would do: the same check the bundles test
+      // runs on the deployed function catches it.
+      const changed = {
+        ...files,
+        partials: { ...files.partials, style: files.partials.style!.replace('}', ';}') },
+      };
+      const stale = await serve(path, 'x', PUSH, { ...changed, hashes: pages.hashes });
+      expect(allowedHashes(stale.headers['content-security-policy'] ?? '')).not.toEqual(
+        servedHashes(stale.body),
+      );
+      const fresh = await serve(path, 'x', PUSH, { ...changed, hashes: pageHashes(changed) });
+      expect(allowedHashes(fresh.headers['content-security-policy'] ?? '')).toEqual(servedHashes(fresh.body));
+    },
+  );
+
+  it('makes the hashes once for every request: the merchant name and the push settings are not in a hashed block', async () => {
+    const plain = await serve('/', 'ZaloPay QR demo', null as never);
+    const other = await serve('/', 'Cà phê <Hoa Sen>', { ...PUSH, apiKey: '</script><style>x</style>' });
+    expect(allowedHashes(other.headers['content-security-policy'] ?? '')).toEqual(
+      allowedHashes(plain.headers['content-security-policy'] ?? ''),
+    );
+    expect(allowedHashes(other.headers['content-security-policy'] ?? '')).toEqual(servedHashes(other.body));
+    // A page that put either inside a script or a style would need a hash per request: refused.
+    for (const [partial, text] of [
+      ['script', '<script>const shop = "{{MERCHANT_NAME}}";</script>'],
+      ['style', '<style>h1::after{content:"{{MERCHANT_NAME}}"}</style>'],
+      ['script', '<script>const push = "{{PUSH_CONFIG}}";</script>'],
+    ] as const) {
+      const files2 = { ...files, partials: { ...files.partials, [partial]: files.partials[partial] + text } };
+      expect(() => pageHashes(files2)).toThrow(
+        /checkout page has .*\{\{(MERCHANT_NAME|PUSH_CONFIG)\}\}.* inside an inline/,
+      );
+    }
+  });
+
+  describe('readPages (the function at start: hashes made at synth)', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'page-hashes-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const webDir = new URL('../../web/', import.meta.url);
+    const hashesFile = (content: unknown) => {
+      const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+      return pathToFileURL(file);
+    };
+
+    it('reads web/ and the hashes as they were written, without hashing anything', () => {
+      const written = JSON.parse(JSON.stringify(pageHashes(readWebFiles(webDir))));
+      expect(readPages(webDir, hashesFile(written))).toEqual(pages);
+      // Whatever the file says is what is served: readPages does not compute them again.
+      const other = { ...written, result: { ...written.result, style: [`'sha256-${'A'.repeat(43)}='`] } };
+      expect(readPages(webDir, hashesFile(other)).hashes.result.style).toEqual([
+        `'sha256-${'A'.repeat(43)}='`,
+      ]);
+    });
+
+    it.each([
+      ['not JSON', '{'],
+      ['no result page', { checkout: { script: [], style: [] } }],
+      ['no style list', { checkout: { script: [] }, result: { script: [], style: [] } }],
+      [
+        'a source that is no SHA-256 hash',
+        { checkout: { script: ["'unsafe-inline'"], style: [] }, result: { script: [], style: [] } },
+      ],
+    ])('refuses to start with a hashes file with %s', (_what, content) => {
+      expect(() => readPages(webDir, hashesFile(content))).toThrow();
+    });
   });
 });
