@@ -248,6 +248,12 @@ describe('the Lambda bundles', () => {
     expect(modules).toEqual(expect.arrayContaining([expect.stringMatching(/functions\/pages\.ts$/)]));
     expect(modules.filter((module) => crypto.test(readFileSync(module, 'utf8')))).toEqual([]);
     expect(readFileSync(startUp, 'utf8')).not.toMatch(/["'](node:)?crypto["']/);
+    // No built-in imported as an ES module but the banner's node:module: Node builds a facade of
+    // each, and node:fs's loads the streams (functions/pages.ts requires it instead).
+    const esmImports = [
+      ...readFileSync(startUp, 'utf8').matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g),
+    ].map((m) => m[1]);
+    expect(new Set(esmImports)).toEqual(new Set(['node:module']));
     expect(sourcesOf(lazy)).toEqual(
       expect.arrayContaining([expect.stringMatching(/functions\/openapi\.ts$/)]),
     );
