@@ -265,6 +265,33 @@ describe('the Lambda bundles', () => {
     expect(code.split('\n').length).toBeLessThan(50);
   });
 
+  it(
+    'starts the pages loading no built-in module but those any bundle loads: no node:crypto, no streams',
+    async () => {
+      // Node's own list of the built-ins it has loaded, before and after the import (and before
+      // process.stdout, which loads the streams).
+      const builtinsLoadedBy = async (name: FunctionName) => {
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const before = new Set(process.moduleLoadList);
+             await import(${JSON.stringify(pathToFileURL(bundles.get(name)!).href)});
+             const loaded = process.moduleLoadList.filter((m) => !before.has(m));
+             process.stdout.write(JSON.stringify(loaded));`,
+          ],
+          { env: lambdaEnv() },
+        );
+        return (JSON.parse(stdout) as string[]).filter((m) => /crypto|stream/.test(m));
+      };
+      expect(await builtinsLoadedBy('pages')).toEqual([]);
+      // The callback checks MACs: the same look finds node:crypto there.
+      expect(await builtinsLoadedBy('callback')).toContain('NativeModule crypto');
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
+
   it("keeps the pages' HTML out of the start-up file's text: web/ is copied beside it, as it is", () => {
     const asset = dirname(bundles.get('pages')!);
     const files = (dir: string): string[] =>
