@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AppFunction, type FunctionName, RUNTIME_NODE_OPTIONS } from '../infra/constructs/app-function';
+import { AppFunction, type FunctionName } from '../infra/constructs/app-function';
 import {
   bundleOf,
   bundleStack,
@@ -102,7 +102,7 @@ try {
     if (run.status !== 0) throw new Error(`importing ${file} failed:\n${run.stderr}`);
     return JSON.parse(run.stdout);
   };
-  console.log(`Importing each bundle ${RUNS} times, each time in a fresh process (${RUNTIME_NODE_OPTIONS})…`);
+  console.log(`Importing each bundle ${RUNS} times, each time in a fresh process…`);
   const times = new Map<string, Sample[]>([...bundles.keys()].map((k) => [k, []]));
   for (const file of bundles.values()) importMs(file); // warms the file cache, not measured
   // Round-robin, so a noisy moment of the machine spreads over all bundles alike.

@@ -44,21 +44,34 @@ const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The Lambda runtime of every function: Node.js 22, the project's target (docs/conventions.md §8). */
 const RUNTIME = Runtime.NODEJS_22_X;
 
-/** Stack traces point into the TypeScript sources (the bundles carry source maps). */
-export const RUNTIME_NODE_OPTIONS = '--enable-source-maps';
+/**
+ * A module of its own beside every bundle, which the bundle imports first: stack traces map to the
+ * TypeScript sources through the source map, read at the first stack trace instead of at every cold
+ * start as Node's `--enable-source-maps` reads it (functions/aws/lib/source-maps.ts). Imported by
+ * the banner rather than injected, because esbuild's `inject` makes every module import it and so
+ * keeps modules that tree-shaking would drop.
+ */
+export const SOURCE_MAPS = {
+  entry: fileURLToPath(new URL('../../functions/aws/lib/install-source-maps.ts', import.meta.url)),
+  file: 'source-maps.mjs',
+} as const;
+
+/** A `require` for the CommonJS dependencies that still call it, in an ES module. */
+const REQUIRE =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
  * How every function is bundled, by the local esbuild (never Docker). One ESM file per function
  * with the AWS SDK clients it imports bundled and tree-shaken (not the runtime's copy, whose
- * version drifts), `module` entry points first so packages resolve to their ESM builds, and a
- * `require` for the CommonJS dependencies that still call it. The benchmark bundles through this
- * same construct.
+ * version drifts), `module` entry points first so packages resolve to their ESM builds; the banner
+ * imports {@link SOURCE_MAPS} and gives a `require`. The benchmark bundles through this same
+ * construct.
  */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node22',
   mainFields: ['module', 'main'],
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  banner: `import './${SOURCE_MAPS.file}'; ${REQUIRE}`,
   externalModules: [],
   minify: true,
   sourceMap: true,
@@ -86,8 +99,11 @@ const ESBUILD = createRequire(import.meta.url).resolve('esbuild/bin/esbuild');
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
 
-/** The shell command that bundles `entry` into `outfile` as {@link BUNDLING} bundles an entry. */
-export const esbuildCommand = (entry: string, outfile: string): string =>
+/**
+ * The shell command that bundles `entry` into `outfile` as {@link BUNDLING} bundles an entry, with
+ * `banner` (the module of {@link SOURCE_MAPS} cannot import itself).
+ */
+export const esbuildCommand = (entry: string, outfile: string, banner = BUNDLING.banner): string =>
   [
     ESBUILD,
     entry,
@@ -96,7 +112,7 @@ export const esbuildCommand = (entry: string, outfile: string): string =>
     `--target=${BUNDLING.target}`,
     `--format=${BUNDLING.format}`,
     `--main-fields=${BUNDLING.mainFields?.join(',')}`,
-    `--banner:js=${BUNDLING.banner}`,
+    `--banner:js=${banner}`,
     ...(BUNDLING.minify ? ['--minify'] : []),
     ...(BUNDLING.sourceMap ? ['--sourcemap'] : []),
     ...(BUNDLING.sourcesContent === false ? ['--sources-content=false'] : []),
@@ -115,31 +131,29 @@ interface Beside {
 }
 
 /**
- * {@link BUNDLING}, with the lazy module built, the files copied and the data written beside the
- * bundle when given.
+ * {@link BUNDLING}, with what lies beside index.mjs: the {@link SOURCE_MAPS} module, and the lazy
+ * module, the files copied and the data written when given.
  */
-const bundlingWith = ({ lazyModule: lazy, assetFiles = [], assetData = {} }: Beside): BundlingOptions =>
-  lazy || assetFiles.length > 0 || Object.keys(assetData).length > 0
-    ? {
-        ...BUNDLING,
-        ...(lazy && { define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) } }),
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [
-            ...(lazy ? [esbuildCommand(lazy.entry, join(outputDir, lazy.file))] : []),
-            ...assetFiles.map((file) => {
-              const to = join(outputDir, file);
-              return `mkdir -p ${shellQuote(dirname(to))} && cp ${shellQuote(join(PROJECT_ROOT, file))} ${shellQuote(to)}`;
-            }),
-            ...Object.entries(assetData).map(([file, text]) => {
-              const to = join(outputDir, file);
-              return `mkdir -p ${shellQuote(dirname(to))} && printf '%s' ${shellQuote(text)} > ${shellQuote(to)}`;
-            }),
-          ],
-        },
-      }
-    : BUNDLING;
+const bundlingWith = ({ lazyModule: lazy, assetFiles = [], assetData = {} }: Beside): BundlingOptions => ({
+  ...BUNDLING,
+  ...(lazy && { define: { [lazy.constant]: JSON.stringify(`./${lazy.file}`) } }),
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => [
+      esbuildCommand(SOURCE_MAPS.entry, join(outputDir, SOURCE_MAPS.file), ''),
+      ...(lazy ? [esbuildCommand(lazy.entry, join(outputDir, lazy.file))] : []),
+      ...assetFiles.map((file) => {
+        const to = join(outputDir, file);
+        return `mkdir -p ${shellQuote(dirname(to))} && cp ${shellQuote(join(PROJECT_ROOT, file))} ${shellQuote(to)}`;
+      }),
+      ...Object.entries(assetData).map(([file, text]) => {
+        const to = join(outputDir, file);
+        return `mkdir -p ${shellQuote(dirname(to))} && printf '%s' ${shellQuote(text)} > ${shellQuote(to)}`;
+      }),
+    ],
+  },
+});
 
 /** Props of {@link AppFunction}: what differs between functions. */
 export interface AppFunctionProps
@@ -222,7 +236,6 @@ export class AppFunction extends NodejsFunction {
       role,
       bundling: bundlingWith({ lazyModule, assetFiles, assetData }),
       environment: {
-        NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: Stack.of(scope).stackName,
         ...(openTelemetryLayerArn && { AWS_LAMBDA_EXEC_WRAPPER: OPEN_TELEMETRY_WRAPPER }),
         ...environment,

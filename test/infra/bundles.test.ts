@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { deploymentDocument } from '../../functions/aws/pages-openapi';
 import { makeHandler as makePagesHandler } from '../../functions/pages';
-import { BUNDLING, type FunctionName } from '../../infra/constructs/app-function';
+import { BUNDLING, type FunctionName, SOURCE_MAPS } from '../../infra/constructs/app-function';
 import { readWebPages } from '../../local/web-pages';
 import { AWS_ENV, pushSettings } from '../../shared/adapters/aws/settings';
 import { bundleStack, lambdaEnvironment, SDK_CLIENTS } from '../support/bundles';
@@ -216,6 +216,45 @@ describe('the Lambda bundles', () => {
         function_request_id: 'r-2',
         error: { name: 'ConfigError', message: expect.stringContaining('AMOUNT_MIN') },
       });
+      // Its stack trace points into the sources (functions/aws/lib/source-maps.ts), not openapi.mjs.
+      const { stack } = JSON.parse(lines[0]!).error as { stack: string };
+      expect(stack).toMatch(/\/shared\/core\/env\.ts:\d+:\d+\)$/m);
+      expect(stack).not.toContain('.mjs:');
+    },
+    IN_BUNDLE_TIMEOUT_MS,
+  );
+
+  it(
+    'map their stack traces to the sources, with no NODE_OPTIONS: a cold start that fails names the source line',
+    async () => {
+      for (const name of [...bundles.keys()]) {
+        expect([
+          name,
+          readFileSync(bundles.get(name)!, 'utf8').startsWith(`import './${SOURCE_MAPS.file}';`),
+        ]).toEqual([name, true]);
+        const beside = JSON.parse(
+          readFileSync(join(dirname(bundles.get(name)!), `${SOURCE_MAPS.file}.map`), 'utf8'),
+        ) as { sources: string[] };
+        expect(beside.sources).toEqual([
+          expect.stringMatching(/functions\/aws\/lib\/source-maps\.ts$/),
+          expect.stringMatching(/functions\/aws\/lib\/install-source-maps\.ts$/),
+        ]);
+      }
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `let stack; try { await import(${JSON.stringify(pathToFileURL(bundles.get('create-order')!).href)}); } catch (error) { stack = error.stack; }
+           process.stdout.write(JSON.stringify(stack));`,
+        ],
+        { env: { ...lambdaEnv(), AMOUNT_MIN: 'a thousand' } },
+      );
+      const stack = JSON.parse(stdout) as string;
+      expect(stack).toMatch(/^ConfigError: Invalid configuration: AMOUNT_MIN/);
+      expect(stack).toMatch(/\/shared\/core\/config\.ts:\d+:\d+\)$/m);
+      expect(stack).toMatch(/\/functions\/aws\/lib\/runtime\.ts:\d+:\d+\)$/m);
+      expect(stack).not.toContain('index.mjs:');
     },
     IN_BUNDLE_TIMEOUT_MS,
   );
@@ -227,11 +266,16 @@ describe('the Lambda bundles', () => {
       'openapi.mjs',
       'openapi.mjs.map',
       'page-hashes.json',
+      SOURCE_MAPS.file,
+      `${SOURCE_MAPS.file}.map`,
       'web',
     ]);
     for (const name of bundles.keys()) {
       if (name !== 'pages')
-        expect({ name, files: assetFiles(name) }).toEqual({ name, files: ['index.mjs', 'index.mjs.map'] });
+        expect({ name, files: assetFiles(name) }).toEqual({
+          name,
+          files: ['index.mjs', 'index.mjs.map', SOURCE_MAPS.file, `${SOURCE_MAPS.file}.map`],
+        });
     }
     const sourcesOf = (file: string) =>
       (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
@@ -248,12 +292,12 @@ describe('the Lambda bundles', () => {
     expect(modules).toEqual(expect.arrayContaining([expect.stringMatching(/functions\/pages\.ts$/)]));
     expect(modules.filter((module) => crypto.test(readFileSync(module, 'utf8')))).toEqual([]);
     expect(readFileSync(startUp, 'utf8')).not.toMatch(/["'](node:)?crypto["']/);
-    // No built-in imported as an ES module but the banner's node:module: Node builds a facade of
-    // each, and node:fs's loads the streams (functions/pages.ts requires it instead).
+    // No built-in imported as an ES module but the banner's node:module (and its source-maps.mjs):
+    // Node builds a facade of each, and node:fs's loads the streams (functions/pages.ts requires it).
     const esmImports = [
       ...readFileSync(startUp, 'utf8').matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g),
     ].map((m) => m[1]);
-    expect(new Set(esmImports)).toEqual(new Set(['node:module']));
+    expect(new Set(esmImports)).toEqual(new Set([`./${SOURCE_MAPS.file}`, 'node:module']));
     expect(sourcesOf(lazy)).toEqual(
       expect.arrayContaining([expect.stringMatching(/functions\/openapi\.ts$/)]),
     );

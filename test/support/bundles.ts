@@ -1,11 +1,7 @@
 import { join } from 'node:path';
 import type { App, CfnResource } from 'aws-cdk-lib';
 import { buildApp, projectContext } from '../../infra/app';
-import {
-  type AppFunction,
-  type FunctionName,
-  RUNTIME_NODE_OPTIONS,
-} from '../../infra/constructs/app-function';
+import type { AppFunction, FunctionName } from '../../infra/constructs/app-function';
 import { METRICS_NAMESPACE } from '../../infra/constructs/monitoring';
 import type { ZaloPayQrStack } from '../../infra/stack';
 import { AWS_ENV } from '../../shared/adapters/aws/settings';
@@ -82,7 +78,6 @@ export const lambdaEnvironment = (): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
   AWS_REGION: 'ap-southeast-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  NODE_OPTIONS: RUNTIME_NODE_OPTIONS,
   POWERTOOLS_SERVICE_NAME: 'zalopay-qr-sandbox',
   POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   LOG_LEVEL: 'info',
