@@ -25,10 +25,9 @@ const openapiModule =
  */
 const settings = pageSettings(process.env);
 const pages = makeHandler({
-  // Files beside the bundle (`assetFiles` of infra/constructs/app-function.ts), not strings in it:
-  // Node reads through the text of every module that has a source map, so 55 KB of HTML inside
-  // index.mjs cost its cold start about 40 ms (docs/conventions.md §8). Their CSP hashes were made
-  // at synth (`assetData`), so the start loads no node:crypto.
+  // Files beside the bundle (`assetFiles` of infra/constructs/app-function.ts), not strings in it,
+  // so the module compiled at every cold start stays small (docs/conventions.md §8). Their CSP
+  // hashes were made at synth (`assetData`), so the start loads no node:crypto.
   pages: readPages(new URL('./web/', import.meta.url), new URL(`./${PAGE_HASHES_FILE}`, import.meta.url)),
   config: settings,
   push: settings.push,
