@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jsonAnswer, type OperationContract } from '../shared/adapters/http/contract';
-import { json } from '../shared/adapters/http/errors';
+import { json } from '../shared/adapters/http/headers';
 import { bodyText, MAX_BODY_BYTES } from '../shared/adapters/http/middleware';
 import {
   type CallbackAnswer,

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { errorAnswers, jsonAnswer, type OperationContract } from '../shared/adapters/http/contract';
-import { json, notFound } from '../shared/adapters/http/errors';
+import { notFound } from '../shared/adapters/http/errors';
+import { json } from '../shared/adapters/http/headers';
 import { apiKeyAuth, httpErrors } from '../shared/adapters/http/middleware';
 import { anyAppTransIdOf } from '../shared/adapters/http/params';
 import { type CancelDeps, cancelOrder } from '../shared/core/orders/cancel';

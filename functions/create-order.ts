@@ -7,7 +7,7 @@ import {
   type OperationContract,
   type Schema,
 } from '../shared/adapters/http/contract';
-import { json } from '../shared/adapters/http/errors';
+import { json } from '../shared/adapters/http/headers';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { htmlAnswer, type OperationContract } from '../shared/adapters/http/contract';
-import { NOSNIFF } from '../shared/adapters/http/errors';
+import { NOSNIFF } from '../shared/adapters/http/headers';
 import { htmlPage } from '../shared/adapters/http/html-page';
 import type { AppConfig } from '../shared/core/config';
 import { handleRedirect, type RedirectDeps, returnTarget } from '../shared/core/orders/redirect';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NOSNIFF } from '../../shared/adapters/http/errors';
+import { NOSNIFF } from '../../shared/adapters/http/headers';
 import { contentSecurityPolicy } from '../../shared/adapters/http/html';
 import { inlineHashes } from '../../shared/adapters/http/inline-hashes';
 import { TaskTracker } from '../tasks';

@@ -9,7 +9,8 @@ import { deploymentDocument } from '../../functions/aws/pages-openapi';
 import { makeHandler as makePagesHandler } from '../../functions/pages';
 import { BUNDLING, type FunctionName, SOURCE_MAPS } from '../../infra/constructs/app-function';
 import { readWebPages } from '../../local/web-pages';
-import { AWS_ENV, pushSettings } from '../../shared/adapters/aws/settings';
+import { pageSettings } from '../../shared/adapters/aws/page-settings';
+import { AWS_ENV } from '../../shared/adapters/aws/settings';
 import { bundleStack, lambdaEnvironment, SDK_CLIENTS } from '../support/bundles';
 import { allowedHashes, servedHashes } from '../support/csp';
 import { useLocalDynamo } from '../support/dynamo';
@@ -146,7 +147,7 @@ describe('the Lambda bundles', () => {
       const fromSource = makePagesHandler({
         pages: await readWebPages(),
         config: { merchantName: 'ZaloPay QR demo' },
-        push: pushSettings(lambdaEnv()),
+        push: pageSettings(lambdaEnv()).push,
         apiDocument: () => ({}),
       });
       for (const path of ['/', '/result']) {

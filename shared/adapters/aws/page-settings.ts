@@ -58,18 +58,12 @@ const pushProblems = (env: Env): Problem[] => {
   ];
 };
 
-/** The push settings of variables already checked. */
+/** The push settings of variables already checked; undefined without a push channel (long-poll only). */
 const pushOf = (env: Env): PushSettings | undefined => {
   const realtimeUrl = env[AWS_ENV.eventsRealtimeUrl];
   const host = env[AWS_ENV.eventsHost];
   const apiKey = env[AWS_ENV.eventsApiKey];
   return realtimeUrl && host && apiKey ? { realtimeUrl, host, apiKey } : undefined;
-};
-
-/** How the demo pages subscribe to their order's channel; undefined without a push channel (long-poll only). */
-export const pushSettings = (env: Env): PushSettings | undefined => {
-  check(pushProblems(env));
-  return pushOf(env);
 };
 
 /**

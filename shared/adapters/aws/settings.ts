@@ -131,8 +131,6 @@ export const eventsKeySettings = (env: Env): { apiId: string; keyId: string } =>
   return { apiId: c[AWS_ENV.eventsApiId], keyId: c[AWS_ENV.eventsApiKeyId] };
 };
 
-export { pushSettings } from './page-settings';
-
 /** The secret's JSON (docs/configuration.md): ZaloPay's app credentials and our merchant API key. */
 export interface AppSecret {
   credentials: ZaloPayCredentials;

@@ -7,8 +7,6 @@ import { described, lazySchema } from '../../core/schemas';
 import { ZaloPayRejectedError, ZaloPayUnavailableError } from '../../core/zalopay/errors';
 import { json } from './headers';
 
-export { JSON_HEADERS, json, NOSNIFF } from './headers';
-
 /**
  * The error codes of docs/http-api.md §1: the HTTP statuses each is answered with, and when. The API
  * document lists, per route, the codes it can answer (functions/openapi.ts).

@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 import type { Clock } from '../../core/clock';
 import type { IdempotencyStore } from '../../core/ports/store';
 import { described } from '../../core/schemas';
-import { ApiError, JSON_HEADERS, validationFailed } from './errors';
+import { ApiError, validationFailed } from './errors';
+import { JSON_HEADERS } from './headers';
 
 /** The request header that makes `POST /orders` safe to retry. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

@@ -4,7 +4,6 @@ import {
   eventsKeySettings,
   orderEventsSettings,
   parseSecret,
-  pushSettings,
   SECRET_TEMPLATE,
   schedulerSettings,
   secretSettings,
@@ -162,13 +161,13 @@ describe('AWS settings from the environment', () => {
       EVENTS_HTTP_HOST: 'abc.appsync-api.ap-southeast-1.amazonaws.com',
       EVENTS_API_KEY: 'da2-key',
     };
-    expect(pushSettings(push)).toEqual({
+    expect(pageSettings(push).push).toEqual({
       realtimeUrl: push.EVENTS_REALTIME_URL,
       host: push.EVENTS_HTTP_HOST,
       apiKey: 'da2-key',
     });
-    expect(pushSettings({ ...push, EVENTS_API_KEY: undefined })).toBeUndefined();
-    expect(pushSettings({})).toBeUndefined();
+    expect(pageSettings({ ...push, EVENTS_API_KEY: undefined }).push).toBeUndefined();
+    expect(pageSettings({}).push).toBeUndefined();
   });
 
   it.each([
